@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * How the ethosu driver asks for a firmware restart when the subsystem is not a remoteproc (the
+ * test-only firmware emulator). A transport that wants to be told puts a struct
+ * ethosu_recovery_ops in the platform_data of the rpmsg device it registers; no module symbol
+ * links the driver to the emulator.
+ */
+#ifndef ETHOSU_RECOVERY_H
+#define ETHOSU_RECOVERY_H
+
+struct device;
+
+struct ethosu_recovery_ops {
+	/*
+	 * Called with the rpmsg device's struct device, possibly from the driver's receive callback
+	 * or with driver locks held: it must only schedule the restart (remove the rpmsg device and
+	 * register it again later), never do it synchronously.
+	 */
+	void (*request_recovery)(struct device *rpmsg_dev);
+};
+
+#endif /* ETHOSU_RECOVERY_H */
