@@ -1,0 +1,53 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# /init of the rig's initramfs (busybox). Mounts the host's userland over 9p, loads the project's
+# modules, runs the command in a chroot at the host's paths and reports its exit status on the
+# console as "ETHOSU_VM_RC=<n>". Settings come from /rig.env, written by scripts/vm/run.
+export PATH=/bin
+. /rig.env
+
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+
+fail() {
+	echo "rig: $*"
+	echo "ETHOSU_VM_RC=125"
+	poweroff -f
+}
+
+while read -r ko; do
+	insmod "$ko" || fail "cannot load $ko"
+done </modules.list
+
+opts=trans=virtio,version=9p2000.L,msize=512000,cache=none
+mkdir -p /host
+mount -t 9p -o "$opts,ro" hostroot /host || fail "cannot mount the host root"
+mount -t proc proc /host/proc
+mount -t sysfs sys /host/sys
+mount -t debugfs debugfs /host/sys/kernel/debug
+mount -t devtmpfs dev /host/dev
+mkdir -p /host/dev/pts /host/dev/shm 2>/dev/null
+mount -t devpts devpts /host/dev/pts
+mount -t tmpfs tmp /host/dev/shm
+mount -t tmpfs tmp /host/tmp
+mount -t tmpfs run /host/run
+mount -t 9p -o "$opts" repo "/host$RIG_REPO" || fail "cannot mount the repo"
+mkdir -p "/host$RIG_RUNDIR"
+mount -t 9p -o "$opts" rundir "/host$RIG_RUNDIR" || fail "cannot mount the run folder"
+
+if [ "$RIG_LOAD_MODULES" = 1 ]; then
+	for ko in $RIG_PROJECT_MODULES; do
+		# shellcheck disable=SC2086 # the emulator's arguments are separate words on purpose
+		case "$ko" in
+		*/ethosu_emu.ko) insmod "/host$ko" $RIG_EMU_ARGS ;;
+		*) insmod "/host$ko" ;;
+		esac || fail "cannot load $ko"
+	done
+fi
+
+chroot /host /bin/sh "$RIG_RUNDIR/cmd.sh"
+rc=$?
+sync
+echo "ETHOSU_VM_RC=$rc"
+poweroff -f
