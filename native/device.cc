@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "device.h"
+
+#include <fcntl.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <limits>
+
+#include "addon_data.h"
+#include "buffer.h"
+#include "convert.h"
+#include "network.h"
+
+namespace ethosu {
+
+Napi::Function Device::Define(Napi::Env env) {
+  return DefineClass(env, "Device",
+                     {
+                         InstanceAccessor<&Device::GetFd>("fd"),
+                         InstanceAccessor<&Device::GetPath>("path"),
+                         InstanceMethod<&Device::Close>("close"),
+                         InstanceMethod<&Device::Ping>("ping"),
+                         InstanceMethod<&Device::DriverVersion>("driverVersion"),
+                         InstanceMethod<&Device::Capabilities>("capabilities"),
+                         InstanceMethod<&Device::CreateBuffer>("createBuffer"),
+                         InstanceMethod<&Device::CreateNetwork>("createNetwork"),
+                         InstanceMethod<&Device::CreateNetworkIndex>("createNetworkIndex"),
+                     });
+}
+
+Napi::Value Device::Open(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString()) {
+    throw Napi::TypeError::New(env, "open(path): path must be a string");
+  }
+  std::string path = info[0].As<Napi::String>();
+  if (path.empty() || path.find('\0') != std::string::npos) {
+    throw Napi::TypeError::New(env, "open(path): path must be a non-empty string without NUL");
+  }
+  int fd;
+  do {
+    fd = ::open(path.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) throw SysError(env, "open", errno, path);
+  Init init{fd, path};
+  return NewInternal(env, GetAddonData(env)->device_ctor, &init);
+}
+
+Device::Device(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<Device>(info), FdObject(-1, "Device") {
+  if (!IsInternalCall(info)) {
+    throw Napi::TypeError::New(info.Env(), "Device objects are created by open(path)");
+  }
+  Init* init = info[1].As<Napi::External<Init>>().Data();
+  Adopt(init->fd);
+  path_ = init->path;
+}
+
+Napi::Value Device::GetFd(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), RawFd());
+}
+
+Napi::Value Device::GetPath(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), path_);
+}
+
+void Device::Close(const Napi::CallbackInfo&) { CloseFd(); }
+
+void Device::NumberedIoctl(Napi::Env env, const char* name, unsigned long primary,
+                           unsigned long alternative, void* arg) {
+  int fd = OpenFd(env);
+  unsigned long cmd = numbering_ == Numbering::kPrimary ? primary : alternative;
+  if (Ioctl(fd, cmd, arg) == 0) {
+    numbering_known_ = true;
+    return;
+  }
+  int err = errno;
+  if (err == ENOTTY && !numbering_known_) {
+    if (Ioctl(fd, alternative, arg) == 0) {
+      numbering_ = Numbering::kAlternative;
+      numbering_known_ = true;
+      return;
+    }
+    err = errno;
+  }
+  throw SysError(env, std::string("ioctl(") + name + ")", err, path_);
+}
+
+void Device::Ping(const Napi::CallbackInfo& info) {
+  NumberedIoctl(info.Env(), "PING", ETHOSU_IOCTL_PING, ETHOSU_IOCTL_ALT_PING, nullptr);
+}
+
+Napi::Value Device::DriverVersion(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  // Zeroed first: legacy kernels answer unknown ioctls with 0 and leave it untouched, which
+  // reads as version 0.0.0.
+  ethosu_uapi_kernel_driver_version v{};
+  NumberedIoctl(env, "DRIVER_VERSION_GET", ETHOSU_IOCTL_DRIVER_VERSION_GET,
+                ETHOSU_IOCTL_ALT_DRIVER_VERSION_GET, &v);
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("major", v.major);
+  out.Set("minor", v.minor);
+  out.Set("patch", v.patch);
+  return out;
+}
+
+Napi::Value Device::Capabilities(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ethosu_uapi_device_capabilities c{};
+  NumberedIoctl(env, "CAPABILITIES_REQ", ETHOSU_IOCTL_CAPABILITIES_REQ,
+                ETHOSU_IOCTL_ALT_CAPABILITIES_REQ, &c);
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("versionStatus", c.hw_id.version_status);
+  out.Set("versionMinor", c.hw_id.version_minor);
+  out.Set("versionMajor", c.hw_id.version_major);
+  out.Set("productMajor", c.hw_id.product_major);
+  out.Set("archPatchRev", c.hw_id.arch_patch_rev);
+  out.Set("archMinorRev", c.hw_id.arch_minor_rev);
+  out.Set("archMajorRev", c.hw_id.arch_major_rev);
+  out.Set("macsPerClockCycle", c.hw_cfg.macs_per_cc);
+  out.Set("cmdStreamVersion", c.hw_cfg.cmd_stream_version);
+  out.Set("customDma", c.hw_cfg.custom_dma);
+  out.Set("type", c.hw_cfg.type);
+  out.Set("driverPatchRev", c.driver_patch_rev);
+  out.Set("driverMinorRev", c.driver_minor_rev);
+  out.Set("driverMajorRev", c.driver_major_rev);
+  return out;
+}
+
+Napi::Value Device::CreateBuffer(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd = OpenFd(env);
+  uint32_t size = ToU32(env, info[0], "size", 1);
+  bool copy_mode = info.Length() > 1 && info[1].ToBoolean();
+  ethosu_uapi_buffer_create req{};
+  req.size = size;
+  int buf_fd = Ioctl(fd, ETHOSU_IOCTL_BUFFER_CREATE, &req);
+  if (buf_fd < 0) throw SysError(env, "ioctl(BUFFER_CREATE)", errno, path_);
+  return Buffer::Create(env, buf_fd, size, copy_mode);  // owns buf_fd, even when it throws
+}
+
+Napi::Value Device::NetworkFromCreate(Napi::Env env, ethosu_uapi_network_create* req) {
+  int fd = OpenFd(env);
+  int net_fd = Ioctl(fd, ETHOSU_IOCTL_NETWORK_CREATE, req);
+  // A faulting copy makes the upstream handler return a positive byte count, not an fd.
+  if (net_fd < 0) throw SysError(env, "ioctl(NETWORK_CREATE)", errno, path_);
+  return Network::Create(env, net_fd);
+}
+
+Napi::Value Device::CreateNetwork(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  OpenFd(env);
+  if (info.Length() < 1 || !info[0].IsTypedArray() ||
+      info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+    throw Napi::TypeError::New(env, "createNetwork(data): data must be a Uint8Array");
+  }
+  Napi::Uint8Array data = info[0].As<Napi::Uint8Array>();
+  if (data.ByteLength() == 0 || data.ByteLength() > std::numeric_limits<uint32_t>::max()) {
+    throw Napi::RangeError::New(env, "createNetwork(data): data must hold 1 to 4294967295 bytes");
+  }
+  ethosu_uapi_network_create req{};
+  req.type = ETHOSU_UAPI_NETWORK_USER_BUFFER;
+  req.network.data_ptr = reinterpret_cast<uintptr_t>(data.Data());
+  req.network.size = static_cast<uint32_t>(data.ByteLength());
+  return NetworkFromCreate(env, &req);
+}
+
+Napi::Value Device::CreateNetworkIndex(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  OpenFd(env);
+  ethosu_uapi_network_create req{};
+  req.type = ETHOSU_UAPI_NETWORK_INDEX;
+  req.index = ToU32(env, info[0], "index", 0);
+  return NetworkFromCreate(env, &req);
+}
+
+}  // namespace ethosu

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "network.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "addon_data.h"
+#include "convert.h"
+#include "errors.h"
+#include "ethosu_abi.h"
+#include "inference.h"
+
+namespace ethosu {
+
+Napi::Function Network::Define(Napi::Env env) {
+  return DefineClass(env, "Network",
+                     {
+                         InstanceAccessor<&Network::GetFd>("fd"),
+                         InstanceMethod<&Network::Close>("close"),
+                         InstanceMethod<&Network::Info>("info"),
+                         InstanceMethod<&Network::CreateInference>("createInference"),
+                     });
+}
+
+Napi::Value Network::Create(Napi::Env env, int fd) {
+  Init init{fd};
+  try {
+    return NewInternal(env, GetAddonData(env)->network_ctor, &init);
+  } catch (...) {
+    if (init.fd >= 0) ::close(init.fd);  // the constructor did not take it
+    throw;
+  }
+}
+
+Network::Network(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<Network>(info), FdObject(-1, "Network") {
+  if (!IsInternalCall(info)) {
+    throw Napi::TypeError::New(info.Env(), "Network objects are created by a Device");
+  }
+  Init* init = info[1].As<Napi::External<Init>>().Data();
+  Adopt(init->fd);
+  init->fd = -1;
+}
+
+Napi::Value Network::GetFd(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), RawFd());
+}
+
+void Network::Close(const Napi::CallbackInfo&) { CloseFd(); }
+
+static Napi::Array SizesArray(Napi::Env env, const __u32* sizes, __u32 count) {
+  // The kernel refuses more than ETHOSU_FD_MAX, but never index past the array on its word.
+  count = std::min<__u32>(count, ETHOSU_FD_MAX);
+  Napi::Array out = Napi::Array::New(env, count);
+  for (__u32 i = 0; i < count; ++i) out.Set(i, sizes[i]);
+  return out;
+}
+
+Napi::Value Network::Info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd = OpenFd(env);
+  ethosu_uapi_network_info ni{};
+  if (Ioctl(fd, ETHOSU_IOCTL_NETWORK_INFO, &ni) < 0) {
+    throw SysError(env, "ioctl(NETWORK_INFO)", errno);
+  }
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("description", Napi::String::New(env, ni.desc, strnlen(ni.desc, sizeof(ni.desc))));
+  out.Set("ifmSizes", SizesArray(env, ni.ifm_size, ni.ifm_count));
+  out.Set("ofmSizes", SizesArray(env, ni.ofm_size, ni.ofm_count));
+  return out;
+}
+
+// Fills `fds` from a JS array of buffer fds; returns the count.
+static __u32 FdList(Napi::Env env, const Napi::Value& v, const char* what, __u32* fds) {
+  if (!v.IsArray()) throw Napi::TypeError::New(env, std::string(what) + " must be an array");
+  Napi::Array arr = v.As<Napi::Array>();
+  if (arr.Length() > ETHOSU_FD_MAX) {
+    throw Napi::RangeError::New(env, std::string(what) + " holds more than " +
+                                         std::to_string(ETHOSU_FD_MAX) + " buffers");
+  }
+  for (uint32_t i = 0; i < arr.Length(); ++i) fds[i] = ToU32(env, arr.Get(i), what);
+  return arr.Length();
+}
+
+Napi::Value Network::CreateInference(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd = OpenFd(env);
+  ethosu_uapi_inference_create req{};
+  req.ifm_count = FdList(env, info[0], "ifmFds", req.ifm_fd);
+  req.ofm_count = FdList(env, info[1], "ofmFds", req.ofm_fd);
+  if (info.Length() > 2 && !info[2].IsUndefined()) {
+    if (!info[2].IsArray()) throw Napi::TypeError::New(env, "pmuEvents must be an array");
+    Napi::Array events = info[2].As<Napi::Array>();
+    if (events.Length() > ETHOSU_PMU_EVENT_MAX) {
+      throw Napi::RangeError::New(env, "pmuEvents holds more than " +
+                                           std::to_string(ETHOSU_PMU_EVENT_MAX) + " events");
+    }
+    for (uint32_t i = 0; i < events.Length(); ++i) {
+      req.pmu_config.events[i] = ToU32(env, events.Get(i), "pmuEvents[i]");
+    }
+  }
+  req.pmu_config.cycle_count = info.Length() > 3 && info[3].ToBoolean() ? 1 : 0;
+  int inf_fd = Ioctl(fd, ETHOSU_IOCTL_INFERENCE_CREATE, &req);
+  if (inf_fd < 0) throw SysError(env, "ioctl(INFERENCE_CREATE)", errno);
+  return Inference::Create(env, inf_fd);
+}
+
+}  // namespace ethosu
