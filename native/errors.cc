@@ -15,14 +15,16 @@ struct ErrnoEntry {
 
 // The errnos the driver, mmap, open and poll can produce; the rest fall back to glibc.
 constexpr ErrnoEntry kErrnoNames[] = {
-    {EPERM, "EPERM"},     {ENOENT, "ENOENT"},   {EINTR, "EINTR"},         {EIO, "EIO"},
-    {ENXIO, "ENXIO"},     {EBADF, "EBADF"},     {EAGAIN, "EAGAIN"},       {ENOMEM, "ENOMEM"},
-    {EACCES, "EACCES"},   {EFAULT, "EFAULT"},   {EBUSY, "EBUSY"},         {ENODEV, "ENODEV"},
-    {ENOTDIR, "ENOTDIR"}, {EISDIR, "EISDIR"},   {EINVAL, "EINVAL"},       {ENFILE, "ENFILE"},
-    {EMFILE, "EMFILE"},   {ENOTTY, "ENOTTY"},   {ENOSPC, "ENOSPC"},       {ERANGE, "ERANGE"},
-    {ETIME, "ETIME"},     {EPROTO, "EPROTO"},   {EMSGSIZE, "EMSGSIZE"},   {EBADMSG, "EBADMSG"},
-    {ENOSYS, "ENOSYS"},   {EOVERFLOW, "EOVERFLOW"}, {ETIMEDOUT, "ETIMEDOUT"}, {EROFS, "EROFS"},
-    {ELOOP, "ELOOP"},     {ENAMETOOLONG, "ENAMETOOLONG"},
+    {EPERM, "EPERM"},     {ENOENT, "ENOENT"},       {EINTR, "EINTR"},
+    {EIO, "EIO"},         {ENXIO, "ENXIO"},         {EBADF, "EBADF"},
+    {EAGAIN, "EAGAIN"},   {ENOMEM, "ENOMEM"},       {EACCES, "EACCES"},
+    {EFAULT, "EFAULT"},   {EBUSY, "EBUSY"},         {ENODEV, "ENODEV"},
+    {ENOTDIR, "ENOTDIR"}, {EISDIR, "EISDIR"},       {EINVAL, "EINVAL"},
+    {ENFILE, "ENFILE"},   {EMFILE, "EMFILE"},       {ENOTTY, "ENOTTY"},
+    {ENOSPC, "ENOSPC"},   {ERANGE, "ERANGE"},       {ETIME, "ETIME"},
+    {EPROTO, "EPROTO"},   {EMSGSIZE, "EMSGSIZE"},   {EBADMSG, "EBADMSG"},
+    {ENOSYS, "ENOSYS"},   {EOVERFLOW, "EOVERFLOW"}, {ETIMEDOUT, "ETIMEDOUT"},
+    {EROFS, "EROFS"},     {ELOOP, "ELOOP"},         {ENAMETOOLONG, "ENAMETOOLONG"},
 };
 
 // What a user can do about a failure; keyed by the call (prefix match) and errno.
@@ -43,10 +45,12 @@ constexpr Hint kHints[] = {
     {"open", ENODEV, "The device is gone: the NPU subsystem was removed or is being restarted."},
     {"open", ENXIO, "The device is gone: the NPU subsystem was removed or is being restarted."},
     {"open", EISDIR, "The path is a directory, not an Ethos-U device node."},
-    {nullptr, EMFILE, "The process has too many open files: close unused buffers, networks and "
-                      "inferences, or raise the limit (ulimit -n)."},
-    {nullptr, ENFILE, "Too many open files in the system, or the network has more than 16 inputs "
-                      "or outputs."},
+    {nullptr, EMFILE,
+     "The process has too many open files: close unused buffers, networks and "
+     "inferences, or raise the limit (ulimit -n)."},
+    {nullptr, ENFILE,
+     "Too many open files in the system, or the network has more than 16 inputs "
+     "or outputs."},
     {"ioctl(DRIVER_VERSION_GET)", ENOTTY,
      "The device does not answer the Ethos-U version request: it is not an Ethos-U device, or its "
      "kernel driver speaks an ABI this library does not know."},

@@ -127,8 +127,8 @@ Napi::Value Inference::Wait(const Napi::CallbackInfo& info) {
 void Inference::Close(const Napi::CallbackInfo& info) {
   if (!IsOpen()) return;
   if (poller_ != nullptr) {
-    poller_->RejectAll(LibError(info.Env(), "ERR_ETHOSU_CLOSED",
-                                "The inference was closed while waiting for it"));
+    poller_->RejectAll(
+        LibError(info.Env(), "ERR_ETHOSU_CLOSED", "The inference was closed while waiting for it"));
     poller_->Destroy();  // stops watching the fd before it is closed
   }
   CloseFd();

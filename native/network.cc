@@ -79,8 +79,8 @@ static __u32 FdList(Napi::Env env, const Napi::Value& v, const char* what, __u32
   if (!v.IsArray()) throw Napi::TypeError::New(env, std::string(what) + " must be an array");
   Napi::Array arr = v.As<Napi::Array>();
   if (arr.Length() > ETHOSU_FD_MAX) {
-    throw Napi::RangeError::New(env, std::string(what) + " holds more than " +
-                                         std::to_string(ETHOSU_FD_MAX) + " buffers");
+    throw Napi::RangeError::New(
+        env, std::string(what) + " holds more than " + std::to_string(ETHOSU_FD_MAX) + " buffers");
   }
   for (uint32_t i = 0; i < arr.Length(); ++i) fds[i] = ToU32(env, arr.Get(i), what);
   return arr.Length();
@@ -96,8 +96,8 @@ Napi::Value Network::CreateInference(const Napi::CallbackInfo& info) {
     if (!info[2].IsArray()) throw Napi::TypeError::New(env, "pmuEvents must be an array");
     Napi::Array events = info[2].As<Napi::Array>();
     if (events.Length() > ETHOSU_PMU_EVENT_MAX) {
-      throw Napi::RangeError::New(env, "pmuEvents holds more than " +
-                                           std::to_string(ETHOSU_PMU_EVENT_MAX) + " events");
+      throw Napi::RangeError::New(
+          env, "pmuEvents holds more than " + std::to_string(ETHOSU_PMU_EVENT_MAX) + " events");
     }
     for (uint32_t i = 0; i < events.Length(); ++i) {
       req.pmu_config.events[i] = ToU32(env, events.Get(i), "pmuEvents[i]");

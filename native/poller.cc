@@ -45,8 +45,7 @@ Napi::Promise Poller::Wait(Napi::Object keep_alive, double timeout_ms) {
     ++open_handles_;
     // Rounded up: a wait never ends before the time asked for.
     double ms = std::ceil(timeout_ms);
-    uv_timer_start(&w->timer, OnTimer, ms > 9.0e15 ? UINT64_C(9000000000000000) : (uint64_t)ms,
-                   0);
+    uv_timer_start(&w->timer, OnTimer, ms > 9.0e15 ? UINT64_C(9000000000000000) : (uint64_t)ms, 0);
   }
   if (keep_alive_ == nullptr) {
     napi_create_reference(env_, keep_alive, 1, &keep_alive_);

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: Apache-2.0
+// The native addon's JavaScript interface, loading it (node-gyp-build: a prebuild or
+// build/Release), and the seam through which unit tests inject an in-memory fake instead.
+
+import { createRequire } from 'node:module';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { EthosUError, fromNative } from './errors.js';
+
+export interface NativeVersion {
+  major: number;
+  minor: number;
+  patch: number;
+}
+
+/** CAPABILITIES_REQ field by field, as the kernel returns it. */
+export interface NativeCapabilities {
+  versionStatus: number;
+  versionMinor: number;
+  versionMajor: number;
+  productMajor: number;
+  archPatchRev: number;
+  archMinorRev: number;
+  archMajorRev: number;
+  macsPerClockCycle: number;
+  cmdStreamVersion: number;
+  customDma: number;
+  type: number;
+  driverPatchRev: number;
+  driverMinorRev: number;
+  driverMajorRev: number;
+}
+
+export interface NativeNetworkInfo {
+  description: string;
+  ifmSizes: number[];
+  ofmSizes: number[];
+}
+
+/** INFERENCE_STATUS: status code, the PMU configuration echoed, and the counts. */
+export interface NativeStatus {
+  status: number;
+  pmuEvents: number[];
+  pmuCounts: bigint[];
+  cycleEnabled: boolean;
+  cycleCount: bigint;
+}
+
+/** Every native object owns one fd; close() is idempotent and the finalizer is a backstop. */
+export interface NativeFdObject {
+  readonly fd: number;
+  close(): void;
+}
+
+export interface NativeDevice extends NativeFdObject {
+  readonly path: string;
+  ping(): void;
+  driverVersion(): NativeVersion;
+  capabilities(): NativeCapabilities;
+  /** copyMode: a JS-owned copy synchronised around inferences instead of the mapping itself. */
+  createBuffer(size: number, copyMode: boolean): NativeBuffer;
+  createNetwork(data: Uint8Array): NativeNetwork;
+  createNetworkIndex(index: number): NativeNetwork;
+}
+
+export interface NativeBuffer extends NativeFdObject {
+  readonly size: number;
+  /** The mapping (zeroCopy) or its copy; detached by close(). Throws once closed. */
+  readonly data: ArrayBuffer;
+  readonly zeroCopy: boolean;
+  /** Copy mode only (no-ops otherwise): data -> device, device -> data. */
+  syncToDevice(): void;
+  syncFromDevice(): void;
+}
+
+export interface NativeNetwork extends NativeFdObject {
+  info(): NativeNetworkInfo;
+  createInference(
+    ifmFds: number[],
+    ofmFds: number[],
+    pmuEvents: number[],
+    cycleCounter: boolean,
+  ): NativeInference;
+}
+
+export interface NativeInference extends NativeFdObject {
+  status(): NativeStatus;
+  /** INFERENCE_CANCEL: the status the kernel answers (OK = the firmware acknowledged). */
+  cancel(): number;
+  /** true once done, false after timeoutMs (negative: no timeout). */
+  wait(timeoutMs: number): Promise<boolean>;
+}
+
+/** UAPI constants, taken from the kernel header by the addon. */
+export interface NativeConstants {
+  DRIVER_VERSION: NativeVersion;
+  FD_MAX: number;
+  PMU_EVENT_MAX: number;
+  NETWORK_DESC_MAX: number;
+  STATUS: {
+    OK: number;
+    ERROR: number;
+    RUNNING: number;
+    REJECTED: number;
+    ABORTED: number;
+    ABORTING: number;
+  };
+  DEVICE_TYPE: { UNKNOWN: number; SUBSYSTEM: number; DIRECT: number };
+}
+
+export interface NativeBinding {
+  open(path: string): NativeDevice;
+  readonly constants: NativeConstants;
+}
+
+let injected: NativeBinding | undefined;
+let loaded: NativeBinding | undefined;
+
+function packageRoot(): string {
+  // src/binding.ts (tests) and lib/binding.js (package) both sit one level below the root.
+  return resolve(dirname(fileURLToPath(import.meta.url)), '..');
+}
+
+function load(): NativeBinding {
+  const require = createRequire(import.meta.url);
+  try {
+    const nodeGypBuild = require('node-gyp-build') as (dir: string) => NativeBinding;
+    return nodeGypBuild(packageRoot());
+  } catch (err) {
+    throw new EthosUError(
+      `The ethos-u native addon could not be loaded (${(err as Error).message}). ` +
+        'Build it with `npm run build:addon` (needs a C++ compiler and Node headers), or ' +
+        'install a package that ships prebuilds for this platform.',
+      { code: 'ERR_ETHOSU_ADDON', cause: err },
+    );
+  }
+}
+
+/** The addon in use: the injected fake, or the real one, loaded on first use. */
+export function binding(): NativeBinding {
+  if (injected !== undefined) return injected;
+  loaded ??= load();
+  return loaded;
+}
+
+/** Test seam: use `fake` instead of the addon (undefined restores the addon). */
+export function setBinding(fake: NativeBinding | undefined): void {
+  injected = fake;
+}
+
+/** Runs a native call, turning the addon's errors into EthosUError. */
+export function call<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw fromNative(err);
+  }
+}

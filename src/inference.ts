@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: Apache-2.0
+// One inference in flight on the NPU: wait for it, read its status and PMU counters, cancel it.
+
+import { binding, call, type NativeInference, type NativeStatus } from './binding.js';
+import type { Buffer } from './buffer.js';
+import { closedError, EthosUError, fromNative, invalidArg } from './errors.js';
+import type { Network } from './network.js';
+import type { InferenceStatus } from './types.js';
+
+/** The library's name for a UAPI status code (codes from the addon, not re-declared here). */
+export function statusName(code: number): InferenceStatus {
+  const s = binding().constants.STATUS;
+  const names: Record<number, InferenceStatus> = {
+    [s.OK]: 'ok',
+    [s.ERROR]: 'error',
+    [s.RUNNING]: 'running',
+    [s.REJECTED]: 'rejected',
+    [s.ABORTED]: 'aborted',
+    [s.ABORTING]: 'aborting',
+  };
+  const name = names[code];
+  if (name === undefined) {
+    throw new EthosUError(`Unknown inference status ${code} reported by the kernel`, {
+      code: 'ERR_ETHOSU_STATUS',
+    });
+  }
+  return name;
+}
+
+/** wait()'s timeout in the addon's terms: -1 = none. */
+function nativeTimeout(timeoutMs: number | undefined): number {
+  if (timeoutMs === undefined || timeoutMs === Infinity) return -1;
+  if (typeof timeoutMs !== 'number' || Number.isNaN(timeoutMs) || timeoutMs < 0) {
+    throw invalidArg(`timeoutMs must be a non-negative number of milliseconds, got ${timeoutMs}`);
+  }
+  return timeoutMs;
+}
+
+export class Inference implements Disposable {
+  readonly network: Network;
+  readonly ifms: readonly Buffer[];
+  readonly ofms: readonly Buffer[];
+  #native: NativeInference | undefined;
+
+  /** @internal Created by Network.createInference(). */
+  constructor(network: Network, native: NativeInference, ifms: Buffer[], ofms: Buffer[]) {
+    this.network = network;
+    this.#native = native;
+    this.ifms = Object.freeze([...ifms]);
+    this.ofms = Object.freeze([...ofms]);
+  }
+
+  get closed(): boolean {
+    return this.#native === undefined;
+  }
+
+  get #open(): NativeInference {
+    if (this.#native === undefined) throw closedError('Inference');
+    return this.#native;
+  }
+
+  get fd(): number {
+    return this.#open.fd;
+  }
+
+  /**
+   * Resolves true once the inference is done (outputs are then readable), false when
+   * `timeoutMs` passed first (the inference keeps running; cancel() it if it must stop).
+   * Never blocks the event loop.
+   */
+  async wait(timeoutMs?: number): Promise<boolean> {
+    const native = this.#open;
+    const timeout = nativeTimeout(timeoutMs);
+    let done: boolean;
+    try {
+      done = await native.wait(timeout);
+    } catch (err) {
+      throw fromNative(err);
+    }
+    if (done) this.syncOutputs();
+    return done;
+  }
+
+  /** @internal Copy mode: brings the outputs from the device into the buffers' data. */
+  syncOutputs(): void {
+    for (const ofm of this.ofms) {
+      if (!ofm.zeroCopy && !ofm.closed) call(() => ofm.native.syncFromDevice());
+    }
+  }
+
+  #status(): NativeStatus {
+    const native = this.#open;
+    return call(() => native.status());
+  }
+
+  /** INFERENCE_STATUS, read from the kernel now. */
+  get status(): InferenceStatus {
+    return statusName(this.#status().status);
+  }
+
+  /**
+   * Asks the firmware to cancel. true iff the kernel reports the cancel acknowledged; false when
+   * the inference was already done. The inference then ends 'aborted'.
+   */
+  cancel(): boolean {
+    const native = this.#open;
+    return call(() => native.cancel()) === binding().constants.STATUS.OK;
+  }
+
+  /** One count per PMU counter slot (zero where no event was configured). */
+  get pmuCounters(): bigint[] {
+    return this.#status().pmuCounts;
+  }
+
+  /** The PMU event values configured per slot (0 = unused). */
+  get pmuEvents(): number[] {
+    return this.#status().pmuEvents;
+  }
+
+  /** NPU-busy cycles (0 unless the cycle counter was enabled). */
+  get cycleCount(): bigint {
+    return this.#status().cycleCount;
+  }
+
+  /** Closes the fd; a pending wait() rejects with ERR_ETHOSU_CLOSED. */
+  close(): void {
+    const native = this.#native;
+    if (native === undefined) return;
+    this.#native = undefined;
+    native.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
