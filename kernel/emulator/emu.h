@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Shared state of the Ethos-U firmware emulator (test only). One struct emu_subsys plays the
+ * Cortex-M firmware of one subsystem; docs/emulator.md is the contract it implements.
+ */
+#ifndef EMU_H
+#define EMU_H
+
+#include <linux/idr.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rpmsg.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include <rpmsg/ethosu_rpmsg.h>
+
+#include "emu_tflite.h"
+
+/* Unprocessed host->firmware messages the emulated TX ring holds before trysend fails. */
+#define EMU_RING_SLOTS 64
+/* A 512-byte virtio-rpmsg buffer minus its 16-byte rpmsg header. */
+#define EMU_MSG_MAX 496
+/* The firmware endpoint address; host endpoints are numbered from EMU_HOST_ADDR_MIN. */
+#define EMU_FW_ADDR 0x400
+#define EMU_HOST_ADDR_MIN 0x400
+
+#define EMU_RECOVERY_DELAY_MS 100
+#define EMU_LATENCY_US_DEFAULT 2000
+#define EMU_LATENCY_US_MAX 60000000
+#define EMU_CRASH_DELAY_MS_MAX 600000
+
+struct emu_npu {
+	const char *name;
+	u32 version_status;
+	u32 version_minor;
+	u32 version_major;
+	u32 product_major;
+	u32 arch_patch_rev;
+	u32 arch_minor_rev;
+	u32 arch_major_rev;
+	u32 macs_per_cc;
+	u32 cmd_stream_version;
+	unsigned int pmu_counters;
+};
+
+/* One message in the ring; gen and src say where the answer goes. */
+struct emu_slot {
+	u64 gen;
+	u32 src;
+	u32 len;
+	u8 data[EMU_MSG_MAX] __aligned(8);
+};
+
+/* Where a firmware->host message is delivered: a host endpoint of one device generation. */
+struct emu_reply {
+	u64 gen;
+	u32 addr;
+};
+
+struct emu_inference {
+	struct list_head node;
+	struct emu_reply to;
+	u64 msg_id;
+	struct ethosu_rpmsg_inference_req req;
+};
+
+enum emu_corrupt {
+	EMU_CORRUPT_NONE,
+	EMU_CORRUPT_MAGIC,
+	EMU_CORRUPT_SIZE,
+	EMU_CORRUPT_TYPE,
+	EMU_CORRUPT_MSG_ID,
+};
+
+struct emu_stats {
+	u64 rx[ETHOSU_RPMSG_MAX]; /* [0]: too short, bad magic or unknown type */
+	u64 inf_ok;
+	u64 inf_error;
+	u64 inf_rejected;
+	u64 inf_aborted;
+	u64 tx_delivered;
+	u64 tx_dropped;
+};
+
+struct emu_subsys;
+
+/* One registration of the rpmsg device; a crash unregisters it and a restart makes a new one. */
+struct emu_chan {
+	struct rpmsg_device rpdev;
+	struct emu_subsys *ss;
+	struct idr epts; /* host endpoints by address, under ss->lock */
+};
+
+struct emu_subsys {
+	unsigned int index;
+	const struct emu_npu *npu;
+	struct platform_device *pdev;
+	struct dentry *debugfs;
+
+	/* Ordered: RX processing, inferences and ERR injection never run concurrently. */
+	struct workqueue_struct *wq;
+	struct work_struct rx_work;
+	struct delayed_work inf_work;
+	struct work_struct err_work;
+
+	/* Crash and restart run on emu_ctl_wq. */
+	struct work_struct crash_work;
+	struct delayed_work restart_work;
+	struct mutex life_lock; /* serialises registering and unregistering the device */
+
+	wait_queue_head_t tx_wait; /* blocking senders waiting for a free ring slot */
+
+	spinlock_t lock; /* protects everything below */
+	struct emu_chan *chan; /* registered device, NULL while crashed */
+	u64 gen; /* bumped each time the device goes away */
+	bool unloading;
+	unsigned int crash_delay_ms;
+	struct emu_reply last_sender;
+
+	struct emu_slot *ring;
+	unsigned int ring_head;
+	unsigned int ring_count;
+
+	struct emu_inference *active; /* in its latency period, not cancellable */
+	struct list_head waiting;
+	unsigned int n_waiting;
+	bool inf_blocked; /* latency ran out while stalled */
+
+	unsigned int latency_us;
+	unsigned int drop;
+	unsigned int fail_status;
+	unsigned int reject;
+	unsigned int send_err;
+	enum emu_corrupt corrupt;
+	bool stalled;
+	struct emu_stats stats;
+
+	/* Used only from wq: the message being handled and the one being sent. */
+	struct emu_slot rx_msg;
+	struct ethosu_rpmsg tx;
+};
+
+extern struct workqueue_struct *emu_ctl_wq;
+
+/* emu_npu.c */
+const struct emu_npu *emu_npu_find(const char *name);
+const struct emu_npu *emu_npu_default(unsigned int index);
+
+/* emu_rpmsg.c */
+extern const struct rpmsg_device_ops emu_dev_ops;
+void emu_chan_get_live(void);
+void emu_chan_release(struct device *dev);
+void emu_wait_chans_released(void);
+bool emu_ring_take(struct emu_subsys *ss, struct emu_slot *out);
+void emu_deliver(struct emu_subsys *ss, const struct emu_reply *to, void *msg, size_t len);
+
+/* emu_life.c */
+int emu_online(struct emu_subsys *ss);
+void emu_offline(struct emu_subsys *ss);
+void emu_schedule_crash(struct emu_subsys *ss, unsigned int delay_ms);
+void emu_crash_work(struct work_struct *work);
+void emu_restart_work(struct work_struct *work);
+
+/* emu_mem.c */
+bool emu_mem_valid(u32 addr, u32 size);
+void *emu_mem_map(u32 addr, u32 size);
+void emu_mem_unmap(void *p);
+
+/* emu_network.c */
+int emu_net_info_get(struct emu_subsys *ss, const struct ethosu_rpmsg_network_buffer *net,
+		     struct emu_net_info *info);
+
+/* emu_proto.c */
+void emu_rx_work(struct work_struct *work);
+void emu_err_work(struct work_struct *work);
+struct ethosu_rpmsg *emu_tx_begin(struct emu_subsys *ss);
+void emu_tx_send(struct emu_subsys *ss, const struct emu_reply *to, u32 type, u64 msg_id,
+		 size_t payload_len);
+
+/* emu_infer.c */
+void emu_inf_work(struct work_struct *work);
+void emu_inf_queue(struct emu_subsys *ss, struct emu_inference *inf);
+void emu_inf_send_status(struct emu_subsys *ss, const struct emu_reply *to, u64 msg_id,
+			 u32 status);
+u32 emu_take_injected_status(struct emu_subsys *ss, bool inference);
+
+/* emu_debugfs.c */
+void emu_debugfs_create(struct emu_subsys *ss, struct dentry *root);
+
+#endif /* EMU_H */
