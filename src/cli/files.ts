@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+// Reading and writing the user's files, with messages that name the file and the reason.
+
+import type { Context } from './context.js';
+import { UsageError } from './errors.js';
+
+/** "ENOENT: no such file or directory, open 'x'" -> "no such file or directory". */
+function reason(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const m = /^[A-Z]+: ([^,]+)/.exec(e.message ?? '');
+  return m?.[1] ?? e.message ?? String(err);
+}
+
+export function readUserFile(ctx: Context, path: string, what: string): Uint8Array {
+  try {
+    return ctx.readFile(path);
+  } catch (err) {
+    throw new UsageError(`cannot read ${what} '${path}': ${reason(err)}`, '');
+  }
+}
+
+export function writeUserFile(ctx: Context, path: string, data: Uint8Array, what: string): void {
+  try {
+    ctx.writeFile(path, data);
+  } catch (err) {
+    throw new UsageError(`cannot write ${what} '${path}': ${reason(err)}`, '');
+  }
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
+// The "ethosu" executable (package bin): runs the CLI on the process's arguments and streams.
+
+import { readFileSync } from 'node:fs';
+
+import { runCli } from './cli.js';
+import { processContext } from './context.js';
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+const code = await runCli(process.argv.slice(2), processContext(packageVersion()));
+// Let pending output drain instead of cutting it off with process.exit().
+process.exitCode = code;
