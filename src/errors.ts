@@ -15,9 +15,10 @@ export interface EthosUErrorOptions {
  */
 export class EthosUError extends Error {
   code: string;
-  errno?: number;
-  syscall?: string;
-  path?: string;
+  // Declared, not defined: absent fields stay absent (no own `errno: undefined`), as in Node.
+  declare errno?: number;
+  declare syscall?: string;
+  declare path?: string;
 
   constructor(message: string, options: EthosUErrorOptions) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });

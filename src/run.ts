@@ -4,7 +4,7 @@
 
 import type { Buffer } from './buffer.js';
 import type { Device } from './device.js';
-import { abortError, EthosUError, invalidArg } from './errors.js';
+import { abortError, closedError, EthosUError, invalidArg } from './errors.js';
 import type { Inference } from './inference.js';
 import type { Network, NetworkInfo } from './network.js';
 import { pmuCounterCount, pmuEventName, resolvePmuEvent } from './pmu/index.js';
@@ -222,6 +222,7 @@ export async function runNetwork(
   inputs: ArrayBufferView | ArrayBufferView[],
   opts: RunOptions,
 ): Promise<RunResult> {
+  if (network.closed) throw closedError('Network');
   checkOptions(opts);
   const { signal, timeoutMs } = opts;
   if (signal?.aborted) throw abortError(signal.reason);
