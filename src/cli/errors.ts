@@ -29,15 +29,6 @@ const USER_ERROR_CODES = new Set([
   'ERR_ETHOSU_INVALID_ARG',
 ]);
 
-const DEVICE_HINTS: Record<string, string> = {
-  ENOENT: 'Is the ethosu kernel module loaded? "ethosu info" lists the device nodes.',
-  EACCES: 'Ask for access to the device node (for example, membership of its group).',
-  EPERM: 'Ask for access to the device node (for example, membership of its group).',
-  EBUSY: 'Another process may be holding the NPU; retry when it is done.',
-  ETIME: 'The firmware did not answer in time; it may have crashed and be restarting.',
-  ENODEV: 'The device went away, possibly a firmware restart; retry in a moment.',
-};
-
 export interface Report {
   lines: string[];
   exitCode: number;
@@ -55,12 +46,8 @@ export function report(err: unknown, command: string | undefined, debug: boolean
   } else if (err instanceof EthosUError) {
     const userFile = err.syscall === 'open' && err.path !== undefined && !isDevicePath(err.path);
     if (USER_ERROR_CODES.has(err.code) || userFile) exitCode = EXIT_USAGE;
+    // The library's messages already end with what the user can do about the failure.
     lines.push(`ethosu: ${err.message}`);
-    const hint =
-      exitCode === EXIT_FAILURE && (err.path === undefined || isDevicePath(err.path))
-        ? DEVICE_HINTS[err.code]
-        : undefined;
-    if (hint !== undefined) lines.push(hint);
   } else {
     const message = err instanceof Error ? err.message : String(err);
     lines.push(`ethosu: internal error: ${message}`);

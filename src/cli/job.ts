@@ -35,7 +35,7 @@ export function release(bufs: Buffers | undefined): void {
 }
 
 /** Splits one IFM file's bytes across the input buffers, in order. */
-export function fillInputs(bufs: Buffers, sizes: number[], bytes: Uint8Array): void {
+export function fillInputs(bufs: Buffers, sizes: readonly number[], bytes: Uint8Array): void {
   let off = 0;
   sizes.forEach((n, i) => {
     (bufs.ifms[i] as CliBuffer).data.set(bytes.subarray(off, off + n));
@@ -44,7 +44,7 @@ export function fillInputs(bufs: Buffers, sizes: number[], bytes: Uint8Array): v
 }
 
 /** The concatenated OFMs, each cut to its tensor size. */
-export function collectOutputs(bufs: Buffers, sizes: number[]): Uint8Array {
+export function collectOutputs(bufs: Buffers, sizes: readonly number[]): Uint8Array {
   const out = new Uint8Array(sizes.reduce((a, b) => a + b, 0));
   let off = 0;
   sizes.forEach((n, i) => {

@@ -27,10 +27,14 @@ export interface CliInference {
 }
 
 export interface CliNetwork {
-  readonly info: { description: string; ifmSizes: number[]; ofmSizes: number[] };
+  readonly info: {
+    readonly description: string;
+    readonly ifmSizes: readonly number[];
+    readonly ofmSizes: readonly number[];
+  };
   readonly model?: TfliteModel;
-  readonly inputs: TensorInfo[];
-  readonly outputs: TensorInfo[];
+  readonly inputs: readonly TensorInfo[];
+  readonly outputs: readonly TensorInfo[];
   createInference(
     ifms: CliBuffer[],
     ofms: CliBuffer[],
@@ -56,9 +60,9 @@ export interface CliLibrary {
   };
 }
 
-/** Loads src/index.ts (lib/index.js once built) at run time. */
+/** Loads the library (and with it the native addon) on first use. */
 export async function loadLibrary(): Promise<CliLibrary> {
-  const url = new URL('../index.js', import.meta.url);
-  const mod = (await import(url.href)) as CliLibrary;
-  return mod;
+  const mod = await import('../index.js');
+  // Checked at compile time: the real library provides what the CLI calls.
+  return mod satisfies CliLibrary;
 }

@@ -124,7 +124,7 @@ function pmuConfig(
   return { events, used };
 }
 
-function sizeList(sizes: number[]): string {
+function sizeList(sizes: readonly number[]): string {
   return sizes.length === 0 ? 'none' : sizes.map((n) => `${n}`).join(' + ');
 }
 
