@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Reading and writing the user's files, with messages that name the file and the reason.
 
+import { EthosUError } from '../errors.js';
+import { readTflite } from '../tflite/index.js';
 import type { Context } from './context.js';
 import { UsageError } from './errors.js';
 
@@ -25,4 +27,20 @@ export function writeUserFile(ctx: Context, path: string, data: Uint8Array, what
   } catch (err) {
     throw new UsageError(`cannot write ${what} '${path}': ${reason(err)}`, '');
   }
+}
+
+/**
+ * A network file: checked here to be a readable TFLite model, so a wrong file is reported as
+ * the user's mistake instead of as a firmware failure to parse it.
+ */
+export function readNetworkFile(ctx: Context, path: string): Uint8Array {
+  const bytes = readUserFile(ctx, path, 'network file');
+  try {
+    readTflite(bytes);
+  } catch (err) {
+    if (err instanceof EthosUError)
+      throw new UsageError(`network file '${path}': ${err.message}`, '');
+    throw err;
+  }
+  return bytes;
 }

@@ -2,6 +2,9 @@
 // ethosu run against the fake library: files written, PMU and cycle values, size checks,
 // timeouts and exit codes.
 
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
 import { describe, expect, it } from 'vitest';
 
 import { runCli } from '../../src/cli/cli.js';
@@ -16,7 +19,11 @@ function withFiles(ctx: FakeContext, files: Record<string, Uint8Array>): FakeCon
   return ctx;
 }
 
-const MODEL = new Uint8Array([1, 2, 3]); // the fake does not parse it
+const MODEL = readFileSync(
+  fileURLToPath(
+    new URL('../fixtures/models/vela/kws_cnn_small_int8_u55-128_vela.tflite', import.meta.url),
+  ),
+);
 
 describe('run: outputs', () => {
   it('runs one inference per IFM and writes PREFIX.k', async () => {
@@ -186,6 +193,17 @@ describe('run: failures', () => {
     );
     expect(lib.inferenceCount).toBe(0);
     expect(lib.devices.get('/dev/ethosu0')?.closed).toBe(true);
+  });
+
+  it('a network file that is not TFLite: exit 2 before the device is opened', async () => {
+    const lib = new FakeLibrary();
+    const ctx = withFiles(fakeContext(lib), { 'm.bin': input(64, 1), 'a.bin': input(490, 1) });
+    expect(await runCli(['run', '-n', 'm.bin', '-i', 'a.bin'], ctx)).toBe(2);
+    expect(ctx.err.text).toMatch(
+      /^ethosu: network file 'm.bin': Invalid TFLite model: missing the "TFL3" file identifier/,
+    );
+    expect(ctx.err.text.split('\n')).toHaveLength(2);
+    expect(lib.opened).toHaveLength(0);
   });
 
   it('a missing IFM file: exit 2 before the device is opened', async () => {

@@ -4,7 +4,7 @@
 import { deviceArg, flag, integer, parse, str } from '../args.js';
 import type { Context } from '../context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../errors.js';
-import { readUserFile } from '../files.js';
+import { readNetworkFile, readUserFile } from '../files.js';
 import { npuName, table, toJson } from '../format.js';
 import { allocate, fillInputs, release, runInference, type Buffers } from '../job.js';
 import type { CliNetwork } from '../library.js';
@@ -63,8 +63,7 @@ export async function run(ctx: Context, argv: string[]): Promise<number> {
   const json = flag(values.json);
   const ifmPath = str(values.ifm);
   const ifm = ifmPath === undefined ? undefined : readUserFile(ctx, ifmPath, 'IFM file');
-  const networkBytes =
-    network === undefined ? undefined : readUserFile(ctx, network, 'network file');
+  const networkBytes = network === undefined ? undefined : readNetworkFile(ctx, network);
 
   const lib = await ctx.library();
   const dev = lib.Device.open(deviceArg(str(values.device)));

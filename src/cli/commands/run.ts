@@ -5,7 +5,7 @@
 import { deviceArg, extractPairs, flag, integer, parse, str, strs } from '../args.js';
 import type { Context } from '../context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../errors.js';
-import { readUserFile, writeUserFile } from '../files.js';
+import { readNetworkFile, readUserFile, writeUserFile } from '../files.js';
 import { hex, hexDump, npuName, plural, toJson } from '../format.js';
 import {
   allocate,
@@ -132,8 +132,7 @@ export async function run(ctx: Context, argv: string[]): Promise<number> {
   const o = options(argv);
   // Read every input first: a typo in the last file should not cost a device round trip.
   const inputs = o.ifms.map((path) => ({ path, bytes: readUserFile(ctx, path, 'IFM file') }));
-  const networkBytes =
-    o.network === undefined ? undefined : readUserFile(ctx, o.network, 'network file');
+  const networkBytes = o.network === undefined ? undefined : readNetworkFile(ctx, o.network);
 
   const lib = await ctx.library();
   const dev = lib.Device.open(o.device);
