@@ -262,16 +262,42 @@ static inline int emu_wait_online(int subsys, unsigned int timeout_ms)
 	}
 }
 
-/* Opens the device node of a subsystem, waiting up to 10 s for it; -1 with errno ENODEV if absent. */
+/*
+ * Opens the device node of a subsystem, waiting up to 10 s for it (only briefly once a wait for
+ * that subsystem has timed out, so a missing device fails a program fast); -1 + ENODEV if absent.
+ */
 static inline int dev_open(int subsys)
 {
-	int minor = emu_wait_online(subsys, 10000);
+	static unsigned char gave_up[8];
+	int minor = emu_wait_online(subsys, subsys < 8 && gave_up[subsys] ? 100 : 10000);
 
+	if (subsys < 8)
+		gave_up[subsys] = minor < 0;
 	if (minor < 0) {
 		errno = ENODEV;
 		return -1;
 	}
 	return dev_open_minor(minor);
+}
+
+/* dev_open() for a program's shared device fd: a failure is reported as a failed case. */
+static inline int t_open_main(int subsys, const char *prog)
+{
+	int fd = dev_open(subsys);
+
+	if (fd < 0) {
+		t_begin("%s: open the device of subsystem %d", prog, subsys);
+		t_fail(__LINE__, "%s", strerror(errno));
+	}
+	return fd;
+}
+
+/* The fd is O_RDWR and close-on-exec, as the driver creates buffer/network/inference fds. */
+static inline int fd_is_rdwr_cloexec(int fd)
+{
+	int fl = fcntl(fd, F_GETFL), fdfl = fcntl(fd, F_GETFD);
+
+	return fl >= 0 && fdfl >= 0 && (fl & O_ACCMODE) == O_RDWR && (fdfl & FD_CLOEXEC);
 }
 
 static inline int knob_write(int subsys, const char *knob, const char *fmt, ...)
@@ -343,25 +369,126 @@ static inline long long emu_set_latency(int subsys, long long us)
 	return old;
 }
 
-/* Number of PMU event counters of a subsystem's NPU: 8 on U85, 4 on U55/U65. */
-static inline int emu_pmu_counters(int subsys)
+/* Waits up to timeout_ms for the emulator to report a subsystem offline (stats: online 0). */
+static inline int emu_wait_offline(int subsys, unsigned int timeout_ms)
+{
+	uint64_t end = now_ms() + timeout_ms;
+
+	while (emu_stat(subsys, "online") != 0) {
+		if (now_ms() >= end)
+			return -1;
+		sleep_ms(5);
+	}
+	return 0;
+}
+
+/* Number of emulated subsystems (the emulator's `subsystems` parameter; 1 if unreadable). */
+static inline int emu_subsystems(void)
+{
+	FILE *f = fopen("/sys/module/ethosu_emu/parameters/subsystems", "re");
+	int n = 1;
+
+	if (f) {
+		if (fscanf(f, "%d", &n) != 1 || n < 1)
+			n = 1;
+		fclose(f);
+	}
+	return n;
+}
+
+/* The NPU kind a subsystem emulates: the `npus` parameter, else the emulator's default. */
+static inline const char *emu_npu(int subsys)
 {
 	static const char *const defaults[] = { "u55-128", "u65-256", "u85-256", "u55-256" };
+	static char names[4][16];
 	char list[256] = "", *tok, *save = NULL;
-	const char *npu = subsys < 4 ? defaults[subsys] : "";
 	FILE *f = fopen("/sys/module/ethosu_emu/parameters/npus", "re");
 	int i = 0;
 
+	if (subsys < 0 || subsys > 3)
+		return "";
 	if (f) {
 		if (!fgets(list, sizeof(list), f))
 			list[0] = 0;
 		fclose(f);
 	}
 	for (tok = strtok_r(list, ",\n", &save); tok; tok = strtok_r(NULL, ",\n", &save), i++) {
-		if (i == subsys && tok[0] == 'u')
-			npu = tok;
+		if (i == subsys && tok[0] == 'u') {
+			snprintf(names[subsys], sizeof(names[subsys]), "%s", tok);
+			return names[subsys];
+		}
 	}
-	return !strncmp(npu, "u85", 3) ? 8 : 4;
+	return defaults[subsys];
+}
+
+/* Number of PMU event counters of a subsystem's NPU: 8 on U85, 4 on U55/U65. */
+static inline int emu_pmu_counters(int subsys)
+{
+	return !strncmp(emu_npu(subsys), "u85", 3) ? 8 : 4;
+}
+
+/*
+ * What CAPABILITIES_REQ must report for an emulated NPU (docs/emulator.md: the ID and CONFIG
+ * register fields of the real parts, macs_per_cc as log2; firmware core driver 0.16.0).
+ */
+static inline int emu_expected_caps(const char *npu, struct ethosu_uapi_device_capabilities *c)
+{
+	static const struct {
+		const char *name;
+		uint32_t id[7]; /* status, minor, major, product, arch patch, minor, major */
+		uint32_t macs, csv;
+	} table[] = {
+		{ "u55-128", { 1, 0, 2, 4, 0, 1, 1 }, 7, 0 },
+		{ "u55-256", { 1, 0, 2, 4, 0, 1, 1 }, 8, 0 },
+		{ "u65-256", { 1, 0, 0, 6, 6, 0, 1 }, 8, 0 },
+		{ "u85-256", { 1, 0, 0, 7, 0, 0, 2 }, 8, 1 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(table); i++) {
+		if (strcmp(npu, table[i].name))
+			continue;
+		memset(c, 0, sizeof(*c));
+		c->hw_id.version_status = table[i].id[0];
+		c->hw_id.version_minor = table[i].id[1];
+		c->hw_id.version_major = table[i].id[2];
+		c->hw_id.product_major = table[i].id[3];
+		c->hw_id.arch_patch_rev = table[i].id[4];
+		c->hw_id.arch_minor_rev = table[i].id[5];
+		c->hw_id.arch_major_rev = table[i].id[6];
+		c->hw_cfg.macs_per_cc = table[i].macs;
+		c->hw_cfg.cmd_stream_version = table[i].csv;
+		c->hw_cfg.custom_dma = 0;
+		c->hw_cfg.type = ETHOSU_UAPI_DEVICE_SUBSYSTEM;
+		c->driver_major_rev = 0;
+		c->driver_minor_rev = 16;
+		c->driver_patch_rev = 0;
+		return 0;
+	}
+	return -1;
+}
+
+/* Describes the first field where two capability structs differ. */
+static inline int caps_diff(const struct ethosu_uapi_device_capabilities *got,
+			    const struct ethosu_uapi_device_capabilities *want, char *why,
+			    size_t len)
+{
+	static const char *const names[] = {
+		"version_status", "version_minor", "version_major", "product_major",
+		"arch_patch_rev", "arch_minor_rev", "arch_major_rev", "macs_per_cc",
+		"cmd_stream_version", "custom_dma", "type", "driver_patch_rev",
+		"driver_minor_rev", "driver_major_rev",
+	};
+	const uint32_t *g = (const uint32_t *)got, *w = (const uint32_t *)want;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(*got) / 4; i++) {
+		if (g[i] != w[i]) {
+			snprintf(why, len, "%s is %u, want %u", names[i], g[i], w[i]);
+			return 1;
+		}
+	}
+	return 0;
 }
 
 /* ---- ioctl wrappers (return -1 + errno like the syscall) ---- */
@@ -517,5 +644,181 @@ static inline uint64_t emu_cycles(uint64_t t, uint64_t sum_osize)
 {
 	return 100000 + t + sum_osize;
 }
+
+/* ---- one inference with its own buffers ---- */
+
+#define OFM_CANARY 0xAA
+
+struct job {
+	unsigned int nifm, nofm;
+	int ifm[ETHOSU_FD_MAX], ofm[ETHOSU_FD_MAX];
+	uint8_t *ifm_map[ETHOSU_FD_MAX], *ofm_map[ETHOSU_FD_MAX];
+	uint32_t ifm_len[ETHOSU_FD_MAX], ofm_len[ETHOSU_FD_MAX];
+	int inf;
+};
+
+static inline void job_init(struct job *j)
+{
+	unsigned int i;
+
+	memset(j, 0, sizeof(*j));
+	for (i = 0; i < ETHOSU_FD_MAX; i++) {
+		j->ifm[i] = j->ofm[i] = -1;
+		j->ifm_map[i] = j->ofm_map[i] = MAP_FAILED;
+	}
+	j->inf = -1;
+}
+
+/*
+ * Creates and maps the buffers: IFM i gets fill_pattern(seed + i), every OFM byte the canary.
+ * Returns 0, or -1 with errno set (the job must still be released with job_free).
+ */
+static inline int job_buffers(struct job *j, int dev, unsigned int nifm, const uint32_t *ifm_len,
+			      unsigned int nofm, const uint32_t *ofm_len, unsigned int seed)
+{
+	unsigned int i;
+
+	j->nifm = nifm;
+	j->nofm = nofm;
+	for (i = 0; i < nifm; i++) {
+		j->ifm_len[i] = ifm_len[i];
+		j->ifm[i] = buf_create(dev, ifm_len[i]);
+		if (j->ifm[i] < 0)
+			return -1;
+		j->ifm_map[i] = buf_map(j->ifm[i], ifm_len[i]);
+		if (j->ifm_map[i] == MAP_FAILED)
+			return -1;
+		fill_pattern(j->ifm_map[i], ifm_len[i], seed + i);
+	}
+	for (i = 0; i < nofm; i++) {
+		j->ofm_len[i] = ofm_len[i];
+		j->ofm[i] = buf_create(dev, ofm_len[i]);
+		if (j->ofm[i] < 0)
+			return -1;
+		j->ofm_map[i] = buf_map(j->ofm[i], ofm_len[i]);
+		if (j->ofm_map[i] == MAP_FAILED)
+			return -1;
+		memset(j->ofm_map[i], OFM_CANARY, ofm_len[i]);
+	}
+	return 0;
+}
+
+/* Single IFM / single OFM shorthand. */
+static inline int job_buffers1(struct job *j, int dev, uint32_t ifm_len, uint32_t ofm_len,
+			       unsigned int seed)
+{
+	return job_buffers(j, dev, 1, &ifm_len, 1, &ofm_len, seed);
+}
+
+static inline int job_start(struct job *j, int net, const uint32_t *events, uint32_t cycles)
+{
+	j->inf = inf_create(net, j->nifm, j->ifm, j->nofm, j->ofm, events, cycles);
+	return j->inf;
+}
+
+/* Closes the buffer fds but keeps the mappings (the inference holds its own references). */
+static inline void job_close_buffers(struct job *j)
+{
+	unsigned int i;
+
+	for (i = 0; i < ETHOSU_FD_MAX; i++) {
+		close_fd(&j->ifm[i]);
+		close_fd(&j->ofm[i]);
+	}
+}
+
+static inline void job_free(struct job *j)
+{
+	unsigned int i;
+
+	for (i = 0; i < ETHOSU_FD_MAX; i++) {
+		if (j->ifm_map[i] != MAP_FAILED)
+			munmap(j->ifm_map[i], j->ifm_len[i]);
+		if (j->ofm_map[i] != MAP_FAILED)
+			munmap(j->ofm_map[i], j->ofm_len[i]);
+	}
+	job_close_buffers(j);
+	close_fd(&j->inf);
+	job_init(j);
+}
+
+/*
+ * Checks the OFMs against the emulator's formula for tensors of isize[] / osize[] bytes (the
+ * model's), and that bytes past each tensor kept the canary. Returns T (the input length), or
+ * -1 with a reason in why.
+ */
+static inline long job_check_outputs(const struct job *j, const uint32_t *isize,
+				     const uint32_t *osize, char *why, size_t len)
+{
+	const uint8_t *in[ETHOSU_FD_MAX];
+	static uint8_t want[1 << 20];
+	unsigned int i, k;
+	size_t t = 0, b;
+
+	for (i = 0; i < j->nifm; i++)
+		in[i] = j->ifm_map[i];
+	for (k = 0; k < j->nofm; k++) {
+		if (osize[k] > sizeof(want) || osize[k] > j->ofm_len[k]) {
+			snprintf(why, len, "OFM %u: tensor %u bytes, buffer %u", k, osize[k],
+				 j->ofm_len[k]);
+			return -1;
+		}
+		t = emu_expected_ofm(in, isize, j->nifm, k, want, osize[k]);
+		for (b = 0; b < osize[k]; b++) {
+			if (j->ofm_map[k][b] != want[b]) {
+				snprintf(why, len, "OFM %u byte %zu is 0x%02x, want 0x%02x", k, b,
+					 j->ofm_map[k][b], want[b]);
+				return -1;
+			}
+		}
+		for (; b < j->ofm_len[k]; b++) {
+			if (j->ofm_map[k][b] != OFM_CANARY) {
+				snprintf(why, len, "OFM %u byte %zu past the tensor was written", k, b);
+				return -1;
+			}
+		}
+	}
+	if (!j->nofm)
+		for (i = 0; i < j->nifm; i++)
+			t += isize[i];
+	return (long)t;
+}
+
+/* Every OFM byte still holds the canary (nothing was written). */
+static inline int job_outputs_untouched(const struct job *j)
+{
+	unsigned int k;
+	uint32_t b;
+
+	for (k = 0; k < j->nofm; k++)
+		for (b = 0; b < j->ofm_len[k]; b++)
+			if (j->ofm_map[k][b] != OFM_CANARY)
+				return 0;
+	return 1;
+}
+
+static inline const char *status_name(int s)
+{
+	static const char *const names[] = { "OK", "ERROR", "RUNNING", "REJECTED", "ABORTED",
+					     "ABORTING" };
+
+	return s >= 0 && s < (int)ARRAY_SIZE(names) ? names[s] : "?";
+}
+
+#define CHECK_STATUS(got, want)                                                                \
+	do {                                                                                   \
+		int t_s_ = (got);                                                              \
+		CHECK(t_s_ == (want), "status %d (%s), want %s", t_s_, status_name(t_s_),      \
+		      status_name(want));                                                      \
+	} while (0)
+
+/* Waits for an inference to be done (POLLIN) within timeout_ms; fails the case otherwise. */
+#define CHECK_DONE(inf, timeout_ms)                                                            \
+	do {                                                                                   \
+		int t_w_ = inf_wait((inf), (timeout_ms));                                      \
+		CHECK(t_w_ == POLLIN, "poll: %s", t_w_ < 0 ? strerror(errno)                   \
+						 : t_w_ ? "revents not POLLIN"                 \
+							: "not done in time");                 \
+	} while (0)
 
 #endif /* ETHOSU_TEST_H */

@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * Reloads the emulator: unloading it with fds open (the driver's remove with users), then four
+ * subsystems with every NPU kind (U85's 8 PMU counters against the others' 4), then the rig's
+ * own parameters again (ETHOSU_EMU_ARGS). Needs ETHOSU_MODULE_DIR; runs last in run-all.
+ */
+#include <sys/syscall.h>
+
+#include "ethosu_test.h"
+
+#define KWS_IN 490
+#define KWS_OUT 12
+#define WAIT_MS 20000
+
+static const uint32_t kws_isize[] = { KWS_IN }, kws_osize[] = { KWS_OUT };
+
+static int emu_unload(void)
+{
+	int i;
+
+	for (i = 0; i < 100; i++) {
+		if (!syscall(SYS_delete_module, "ethosu_emu", O_NONBLOCK))
+			return 0;
+		if (errno != EAGAIN && errno != EBUSY)
+			return -1;
+		sleep_ms(50);
+	}
+	return -1;
+}
+
+static int emu_load(const char *params)
+{
+	const char *dir = getenv("ETHOSU_MODULE_DIR");
+	char path[PATH_MAX];
+	int fd, r;
+
+	if (!dir) {
+		errno = ENOENT;
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/emulator/ethosu_emu.ko", dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	r = (int)syscall(SYS_finit_module, fd, params, 0);
+	close(fd);
+	return r;
+}
+
+static int count_nodes(void)
+{
+	struct dirent *de;
+	DIR *d = opendir("/sys/class/ethosu");
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d)))
+		n += !strncmp(de->d_name, "ethosu", 6);
+	closedir(d);
+	return n;
+}
+
+static void unload_with_users(void)
+{
+	struct ethosu_uapi_network_info info;
+	uint8_t pattern[KWS_IN];
+	int dev = -1, net = -1, r;
+	struct job j;
+
+	job_init(&j);
+	t_begin("reload: unloading the emulator with fds open: old fds ENODEV, no nodes left");
+	CHECK(getenv("ETHOSU_MODULE_DIR"), "ETHOSU_MODULE_DIR is not set");
+	CHECK_SYS(dev, dev_open(0));
+	CHECK_SYS(net, net_index(dev, 1));
+	CHECK_SYS(r, job_buffers1(&j, dev, KWS_IN, KWS_OUT, 1));
+	CHECK(!emu_unload(), "delete_module(ethosu_emu): %s", strerror(errno));
+	CHECK_EQ(count_nodes(), 0);
+	CHECK_ERR(ioctl(dev, ETHOSU_IOCTL_PING), ENODEV);
+	CHECK_ERR(net_info(net, &info), ENODEV);
+	fill_pattern(pattern, KWS_IN, 1);
+	CHECK(!memcmp(j.ifm_map[0], pattern, KWS_IN) && job_outputs_untouched(&j),
+	      "a mapped buffer changed when the emulator went away");
+	CHECK_EQ(close(net), 0);
+	net = -1;
+	CHECK_EQ(close(dev), 0);
+	dev = -1;
+out:
+	job_free(&j);
+	close_fd(&net);
+	close_fd(&dev);
+	t_end();
+}
+
+static void four_npus(void)
+{
+	static const char *const kinds[4] = { "u85-256", "u55-256", "u65-256", "u55-128" };
+	static const uint32_t ev[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	struct ethosu_uapi_device_capabilities caps, want;
+	struct ethosu_uapi_result_status st;
+	int dev = -1, net = -1, s, r;
+	unsigned int i;
+	char why[128];
+	struct job j;
+
+	job_init(&j);
+	t_begin("reload: four subsystems u85-256,u55-256,u65-256,u55-128: per-NPU PMU counters");
+	CHECK(!emu_load("subsystems=4 npus=u85-256,u55-256,u65-256,u55-128"), "load: %s",
+	      strerror(errno));
+	for (s = 0; s < 4; s++) {
+		CHECK_SYS(dev, dev_open(s));
+		CHECK(!strcmp(emu_npu(s), kinds[s]), "subsystem %d runs %s", s, emu_npu(s));
+		CHECK_SYS(r, ioctl(dev, ETHOSU_IOCTL_CAPABILITIES_REQ, &caps));
+		CHECK(!emu_expected_caps(kinds[s], &want), "no expectation for %s", kinds[s]);
+		CHECK(!caps_diff(&caps, &want, why, sizeof(why)), "%s: %s", kinds[s], why);
+		CHECK_SYS(net, net_index(dev, 1));
+		CHECK_SYS(r, job_buffers1(&j, dev, KWS_IN, KWS_OUT, 10 + s));
+		CHECK_SYS(r, job_start(&j, net, ev, 1));
+		CHECK_DONE(j.inf, WAIT_MS);
+		CHECK_SYS(r, inf_status(j.inf, &st));
+		CHECK_STATUS(st.status, ETHOSU_UAPI_STATUS_OK);
+		CHECK(job_check_outputs(&j, kws_isize, kws_osize, why, sizeof(why)) >= 0, "%s", why);
+		for (i = 0; i < ETHOSU_PMU_EVENT_MAX; i++) {
+			uint64_t want = i < (!strncmp(kinds[s], "u85", 3) ? 8u : 4u) ?
+						1000ull * ev[i] + i + KWS_IN : 0;
+
+			CHECK(st.pmu_count.events[i] == want,
+			      "%s slot %u: count %llu, want %llu", kinds[s], i,
+			      (unsigned long long)st.pmu_count.events[i],
+			      (unsigned long long)want);
+		}
+		job_free(&j);
+		close_fd(&net);
+		close_fd(&dev);
+	}
+out:
+	job_free(&j);
+	close_fd(&net);
+	close_fd(&dev);
+	t_end();
+}
+
+static void restore(void)
+{
+	const char *args = getenv("ETHOSU_EMU_ARGS");
+	int n, s;
+
+	if (!args)
+		args = "subsystems=2";
+	t_begin("reload: back to the rig's emulator parameters (%s)", args);
+	CHECK(!emu_unload() || errno == ENOENT, "delete_module: %s", strerror(errno));
+	CHECK(!emu_load(args), "load: %s", strerror(errno));
+	n = emu_subsystems();
+	for (s = 0; s < n; s++)
+		CHECK(emu_wait_online(s, 10000) >= 0, "subsystem %d did not come online", s);
+	CHECK_EQ(count_nodes(), n);
+out:
+	t_end();
+}
+
+int main(void)
+{
+	unload_with_users();
+	four_npus();
+	restore();
+	return t_exit();
+}
