@@ -2,6 +2,7 @@
 #include "device.h"
 
 #include <fcntl.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdint>
@@ -44,7 +45,12 @@ Napi::Value Device::Open(const Napi::CallbackInfo& info) {
   } while (fd < 0 && errno == EINTR);
   if (fd < 0) throw SysError(env, "open", errno, path);
   Init init{fd, path};
-  return NewInternal(env, GetAddonData(env)->device_ctor, &init);
+  try {
+    return NewInternal(env, GetAddonData(env)->device_ctor, &init);
+  } catch (...) {
+    if (init.fd >= 0) ::close(init.fd);  // the constructor did not take it
+    throw;
+  }
 }
 
 Device::Device(const Napi::CallbackInfo& info)
@@ -54,6 +60,7 @@ Device::Device(const Napi::CallbackInfo& info)
   }
   Init* init = info[1].As<Napi::External<Init>>().Data();
   Adopt(init->fd);
+  init->fd = -1;
   path_ = init->path;
 }
 
