@@ -31,6 +31,8 @@
 #define EMU_LATENCY_US_DEFAULT 2000
 #define EMU_LATENCY_US_MAX 60000000
 #define EMU_CRASH_DELAY_MS_MAX 600000
+/* Built-in networks whose parsed info a subsystem keeps, like firmware with compiled-in models. */
+#define EMU_NET_CACHE 8
 
 struct emu_npu {
 	const char *name;
@@ -52,6 +54,12 @@ struct emu_slot {
 	u32 src;
 	u32 len;
 	u8 data[EMU_MSG_MAX] __aligned(8);
+};
+
+struct emu_net_cache {
+	bool valid;
+	u32 index;
+	struct emu_net_info info;
 };
 
 /* Where a firmware->host message is delivered: a host endpoint of one device generation. */
@@ -138,9 +146,11 @@ struct emu_subsys {
 	bool stalled;
 	struct emu_stats stats;
 
-	/* Used only from wq: the message being handled and the one being sent. */
+	/* Used only from wq: the message being handled, the one being sent, loaded networks. */
 	struct emu_slot rx_msg;
 	struct ethosu_rpmsg tx;
+	struct emu_net_cache net_cache[EMU_NET_CACHE];
+	unsigned int net_cache_next;
 };
 
 extern struct workqueue_struct *emu_ctl_wq;

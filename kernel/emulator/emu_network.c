@@ -10,12 +10,24 @@
 
 #define EMU_NETWORK_FW "ethosu-emu/network-%u.tflite"
 
-/* Built-in networks are files; a missing one is an unknown index. */
+/*
+ * Built-in networks are files, read once: the parsed info of an index that loaded is kept (a
+ * missing index is retried each time). Only the subsystem's ordered workqueue gets here.
+ */
 static int emu_net_info_index(struct emu_subsys *ss, u32 index, struct emu_net_info *info)
 {
+	struct emu_net_cache *slot;
 	const struct firmware *fw;
 	char name[48];
+	unsigned int i;
 	int ret;
+
+	for (i = 0; i < EMU_NET_CACHE; i++) {
+		if (ss->net_cache[i].valid && ss->net_cache[i].index == index) {
+			*info = ss->net_cache[i].info;
+			return 0;
+		}
+	}
 
 	snprintf(name, sizeof(name), EMU_NETWORK_FW, index);
 	/* No user-helper fallback: a missing index must fail at once. */
@@ -26,7 +38,15 @@ static int emu_net_info_index(struct emu_subsys *ss, u32 index, struct emu_net_i
 	}
 	ret = emu_tflite_parse(fw->data, fw->size, info);
 	release_firmware(fw);
-	return ret;
+	if (ret)
+		return ret;
+
+	slot = &ss->net_cache[ss->net_cache_next];
+	ss->net_cache_next = (ss->net_cache_next + 1) % EMU_NET_CACHE;
+	slot->valid = true;
+	slot->index = index;
+	slot->info = *info;
+	return 0;
 }
 
 static int emu_net_info_buffer(const struct ethosu_rpmsg_buffer *buf, struct emu_net_info *info)

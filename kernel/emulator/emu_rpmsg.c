@@ -320,7 +320,10 @@ static struct rpmsg_endpoint *emu_create_ept(struct rpmsg_device *rpdev, rpmsg_r
 	spin_unlock_irqrestore(&ss->lock, flags);
 	idr_preload_end();
 	if (id < 0) {
-		dev_err(&rpdev->dev, "no endpoint address: %d\n", id);
+		if (end && id == -ENOSPC)
+			dev_err(&rpdev->dev, "endpoint address 0x%x is in use\n", start);
+		else
+			dev_err(&rpdev->dev, "no free endpoint address: %d\n", id);
 		kref_put(&eept->ept.refcount, emu_ept_release);
 		return NULL;
 	}
