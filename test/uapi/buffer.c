@@ -170,27 +170,27 @@ out:
 
 static void many(int dev)
 {
-	enum { N = 64 };
+	enum { N = 32, SIZE = 32768 };
 	int fds[N], i, j;
 	uint8_t *p;
 
 	for (i = 0; i < N; i++)
 		fds[i] = -1;
-	t_begin("buffer: %d buffers of 64 KiB at once are distinct memory", N);
+	t_begin("buffer: %d buffers of %d KiB at once are distinct memory", N, SIZE / 1024);
 	for (i = 0; i < N; i++) {
-		CHECK_SYS(fds[i], buf_create(dev, 65536));
-		p = buf_map(fds[i], 65536);
+		CHECK_SYS(fds[i], buf_create(dev, SIZE));
+		p = buf_map(fds[i], SIZE);
 		CHECK(p != MAP_FAILED, "mmap %d: %s", i, strerror(errno));
-		memset(p, i, 65536);
-		munmap(p, 65536);
+		memset(p, i, SIZE);
+		munmap(p, SIZE);
 	}
 	for (i = 0; i < N; i++) {
-		p = mmap(NULL, 65536, PROT_READ, MAP_SHARED, fds[i], 0);
+		p = mmap(NULL, SIZE, PROT_READ, MAP_SHARED, fds[i], 0);
 		CHECK(p != MAP_FAILED, "mmap %d again: %s", i, strerror(errno));
-		for (j = 0; j < 65536 && p[j] == i; j++)
+		for (j = 0; j < SIZE && p[j] == i; j++)
 			;
-		munmap(p, 65536);
-		CHECK(j == 65536, "buffer %d byte %d was overwritten", i, j);
+		munmap(p, SIZE);
+		CHECK(j == SIZE, "buffer %d byte %d was overwritten", i, j);
 	}
 out:
 	for (i = 0; i < N; i++)

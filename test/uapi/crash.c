@@ -117,7 +117,7 @@ static void crash_with_open_fds(void)
 	CHECK_SYS(r, job_buffers1(&pending, dev, KWS_IN, KWS_OUT, 2));
 	CHECK_SYS(r, job_start(&pending, net, NULL, 0));
 
-	CHECK(!knob_write(0, "crash", "1500"), "write crash: %s", strerror(errno));
+	CHECK(!knob_write(0, "crash", "800"), "write crash: %s", strerror(errno));
 	CHECK(!emu_wait_offline(0, 3000), "the emulator did not go offline");
 	CHECK(!wait_node_gone(0, minor, 3000), "/dev/ethosu%d still there", minor);
 	CHECK_ENDED(pending.inf, ETHOSU_UAPI_STATUS_ERROR);
@@ -332,8 +332,8 @@ static void waiter_failed_by_crash(void)
 	CHECK(!knob_write(0, "stall", "1"), "write stall: %s", strerror(errno));
 	CHECK(!pthread_create(&tid, NULL, info_thread, &call), "pthread_create");
 	joined = 0;
-	sleep_ms(500);
-	CHECK(!knob_write(0, "crash", "1000"), "write crash: %s", strerror(errno));
+	sleep_ms(300);
+	CHECK(!knob_write(0, "crash", "600"), "write crash: %s", strerror(errno));
 	CHECK(!emu_wait_offline(0, 3000), "the emulator did not go offline");
 	/* the restarted firmware must answer the driver's probe */
 	CHECK(!knob_write(0, "stall", "0"), "write stall: %s", strerror(errno));

@@ -39,6 +39,7 @@
 static char t_name[160];
 static int t_case_failed;
 static int t_failures;
+static struct timespec t_start;
 
 static inline void t_begin(const char *fmt, ...)
 {
@@ -48,6 +49,7 @@ static inline void t_begin(const char *fmt, ...)
 	vsnprintf(t_name, sizeof(t_name), fmt, ap);
 	va_end(ap);
 	t_case_failed = 0;
+	clock_gettime(CLOCK_MONOTONIC, &t_start);
 }
 
 /* Records the first failure of the current case; later ones add nothing. */
@@ -67,10 +69,18 @@ static inline void __attribute__((format(printf, 2, 3))) t_fail(int line, const 
 	fflush(stdout);
 }
 
+/* ETHOSU_TEST_TIMES=1 adds a "# N ms" line after each case, for finding slow ones. */
 static inline void t_end(void)
 {
+	struct timespec now;
+
 	if (!t_case_failed)
 		printf("ok - %s\n", t_name);
+	if (getenv("ETHOSU_TEST_TIMES")) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		printf("# %ld ms\n", (long)((now.tv_sec - t_start.tv_sec) * 1000 +
+					     (now.tv_nsec - t_start.tv_nsec) / 1000000));
+	}
 	fflush(stdout);
 }
 
@@ -240,13 +250,18 @@ static inline int dev_open_minor(int minor)
 	return open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 }
 
-/* Waits up to timeout_ms for subsystem `subsys` to have an openable node; its minor or -1. */
+static inline long long emu_stat(int subsys, const char *name);
+
+/*
+ * Waits up to timeout_ms for subsystem `subsys` to have an openable node; its minor or -1. While
+ * the emulator says the firmware is offline, a node still there is the old one being removed.
+ */
 static inline int emu_wait_online(int subsys, unsigned int timeout_ms)
 {
 	uint64_t end = now_ms() + timeout_ms;
 
 	for (;;) {
-		int minor = emu_minor(subsys);
+		int minor = emu_stat(subsys, "online") ? emu_minor(subsys) : -1;
 
 		if (minor >= 0) {
 			int fd = dev_open_minor(minor);

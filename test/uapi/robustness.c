@@ -151,33 +151,39 @@ out:
 	t_end();
 }
 
-/* fds that are not Ethos-U buffers, as IFM or OFM, alone or after a valid one. */
+/* Open fds that are not Ethos-U buffers, as IFM or OFM, alone or after a valid one: EINVAL. */
 static void wrong_fd_types(int dev, int net)
 {
-	int in = -1, out_fd = -1, inf = -1, null = -1, pipes[2] = { -1, -1 }, ev = -1, unused;
-	long long sent = emu_stat(0, "rx_inference_req");
+	static const char *const names[] = { "device", "network", "inference", "/dev/null",
+					     "pipe", "eventfd" };
+	int in = -1, out_fd = -1, inf = -1, null = -1, pipes[2] = { -1, -1 }, ev = -1;
+	long long sent;
 	int before, k, r;
 
-	t_begin("robustness: INFERENCE_CREATE with non-buffer fds -> EINVAL, nothing sent");
+	t_begin("robustness: INFERENCE_CREATE with open non-buffer fds -> EINVAL, nothing sent");
 	CHECK_SYS(in, buf_create(dev, KWS_IN));
 	CHECK_SYS(out_fd, buf_create(dev, KWS_OUT));
 	CHECK_SYS(inf, inf_create(net, 1, &in, 1, &out_fd, NULL, 0));
 	CHECK_SYS(null, open("/dev/null", O_RDWR | O_CLOEXEC));
 	CHECK_SYS(r, pipe2(pipes, O_CLOEXEC));
 	CHECK_SYS(ev, eventfd(0, EFD_CLOEXEC));
-	unused = next_fd(); /* a number that is not open */
 	sent = emu_stat(0, "rx_inference_req");
 	before = next_fd();
 	{
-		const int bad[] = { dev, net, inf, null, pipes[0], ev, unused, -1, 100000 };
+		const int bad[] = { dev, net, inf, null, pipes[0], ev };
 
 		for (k = 0; k < (int)ARRAY_SIZE(bad); k++) {
 			int two[2] = { in, bad[k] };
 
-			CHECK_ERR(inf_create(net, 1, &bad[k], 1, &out_fd, NULL, 0), EINVAL);
-			CHECK_ERR(inf_create(net, 1, &in, 1, &bad[k], NULL, 0), EINVAL);
-			CHECK_ERR(inf_create(net, 2, two, 1, &out_fd, NULL, 0), EINVAL);
-			CHECK_ERR(inf_create(net, 1, &in, 2, two, NULL, 0), EINVAL);
+			CHECK(inf_create(net, 1, &bad[k], 1, &out_fd, NULL, 0) == -1 &&
+				      errno == EINVAL,
+			      "%s fd as IFM: %s", names[k], strerrorname_np(errno));
+			CHECK(inf_create(net, 1, &in, 1, &bad[k], NULL, 0) == -1 && errno == EINVAL,
+			      "%s fd as OFM: %s", names[k], strerrorname_np(errno));
+			CHECK(inf_create(net, 2, two, 1, &out_fd, NULL, 0) == -1 && errno == EINVAL,
+			      "%s fd as second IFM: %s", names[k], strerrorname_np(errno));
+			CHECK(inf_create(net, 1, &in, 2, two, NULL, 0) == -1 && errno == EINVAL,
+			      "%s fd as second OFM: %s", names[k], strerrorname_np(errno));
 		}
 	}
 	CHECK_EQ(next_fd(), before);
@@ -191,6 +197,38 @@ out:
 	close_fd(&pipes[0]);
 	close_fd(&pipes[1]);
 	close_fd(&ev);
+	t_end();
+}
+
+/* fd numbers that are not open at all: EBADF (the driver's choice, see its buffer lookup). */
+static void closed_fds(int dev, int net)
+{
+	int in = -1, out_fd = -1, before, k;
+	long long sent;
+
+	t_begin("robustness: INFERENCE_CREATE with fd numbers that are not open -> EBADF");
+	CHECK_SYS(in, buf_create(dev, KWS_IN));
+	CHECK_SYS(out_fd, buf_create(dev, KWS_OUT));
+	sent = emu_stat(0, "rx_inference_req");
+	before = next_fd();
+	{
+		const int bad[] = { before, -1, 100000 };
+
+		for (k = 0; k < (int)ARRAY_SIZE(bad); k++) {
+			int two[2] = { in, bad[k] };
+
+			CHECK(inf_create(net, 1, &bad[k], 1, &out_fd, NULL, 0) == -1 &&
+				      errno == EBADF,
+			      "fd %d as IFM: %s", bad[k], strerrorname_np(errno));
+			CHECK(inf_create(net, 1, &in, 2, two, NULL, 0) == -1 && errno == EBADF,
+			      "fd %d as second OFM: %s", bad[k], strerrorname_np(errno));
+		}
+	}
+	CHECK_EQ(next_fd(), before);
+	CHECK_EQ(emu_stat(0, "rx_inference_req"), sent);
+out:
+	close_fd(&in);
+	close_fd(&out_fd);
 	t_end();
 }
 
@@ -370,6 +408,7 @@ out:
 	faulting_network_data(dev);
 	counts_above_max(dev, net);
 	wrong_fd_types(dev, net);
+	closed_fds(dev, net);
 	unknown_commands(dev, net, j.ifm[0], j.inf);
 	command_sweep(dev, net, j.ifm[0], j.inf);
 	fork_and_exit(dev, net);

@@ -107,6 +107,28 @@ out:
 	t_end();
 }
 
+/* A buffer's DMA address means nothing to another subsystem's NPU. */
+static void foreign_buffer(int d0, int d1)
+{
+	int n1 = -1, b0 = -1, in1 = -1, out1 = -1;
+	long long sent = emu_stat(1, "rx_inference_req");
+
+	t_begin("subsystems: INFERENCE_CREATE with a buffer of the other subsystem -> EINVAL");
+	CHECK_SYS(n1, net_index(d1, 1));
+	CHECK_SYS(b0, buf_create(d0, 4096));
+	CHECK_SYS(in1, buf_create(d1, KWS_IN));
+	CHECK_SYS(out1, buf_create(d1, KWS_OUT));
+	CHECK_ERR(inf_create(n1, 1, &b0, 1, &out1, NULL, 0), EINVAL);
+	CHECK_ERR(inf_create(n1, 1, &in1, 1, &b0, NULL, 0), EINVAL);
+	CHECK_EQ(emu_stat(1, "rx_inference_req"), sent);
+out:
+	close_fd(&n1);
+	close_fd(&b0);
+	close_fd(&in1);
+	close_fd(&out1);
+	t_end();
+}
+
 /* Both subsystems busy with interleaved work at the same time. */
 static void interleaved(int d0, int d1)
 {
@@ -150,6 +172,7 @@ int main(void)
 	if (d0 >= 0 && d1 >= 0) {
 		independent(d0, d1);
 		cancel_isolated(d0, d1);
+		foreign_buffer(d0, d1);
 		interleaved(d0, d1);
 	}
 	close_fd(&d0);
