@@ -30,7 +30,8 @@ mount -t devtmpfs dev /host/dev
 mkdir -p /host/dev/pts /host/dev/shm 2>/dev/null
 mount -t devpts devpts /host/dev/pts
 mount -t tmpfs tmp /host/dev/shm
-mount -t tmpfs tmp /host/tmp
+# The host's /tmp, read-write: a clone under /tmp (as CI makes) and what lies beside it stay visible.
+mount -t 9p -o "$opts" hosttmp /host/tmp || fail "cannot mount the host's /tmp"
 mount -t tmpfs run /host/run
 mount -t 9p -o "$opts" repo "/host$RIG_REPO" || fail "cannot mount the repo"
 mkdir -p "/host$RIG_RUNDIR"
