@@ -80,7 +80,10 @@ static const struct file_operations ethosu_buffer_fops = {
 	.llseek = ethosu_buffer_llseek,
 };
 
-/* Called with the device lock held. Returns the new fd. */
+/*
+ * Returns the new fd. The (possibly large) allocation runs before the device lock is taken, so
+ * it does not hold up the rx path.
+ */
 int ethosu_buffer_create(struct ethosu_device *edev, u32 size)
 {
 	struct ethosu_buffer *buf;
@@ -103,9 +106,19 @@ int ethosu_buffer_create(struct ethosu_device *edev, u32 size)
 	get_device(&edev->dev);
 	kref_init(&buf->kref);
 
+	ret = ethosu_device_lock(edev);
+	if (ret)
+		goto put;
+
 	ret = anon_inode_getfd("ethosu-buffer", &ethosu_buffer_fops, buf, O_RDWR | O_CLOEXEC);
+	mutex_unlock(&edev->mutex);
 	if (ret < 0)
-		ethosu_buffer_put(buf);
+		goto put;
+
+	return ret;
+
+put:
+	ethosu_buffer_put(buf);
 
 	return ret;
 }

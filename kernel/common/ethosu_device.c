@@ -61,37 +61,21 @@ static long ethosu_device_ping(struct ethosu_device *edev)
 static long ethosu_device_buffer_create(struct ethosu_device *edev, void __user *udata)
 {
 	struct ethosu_uapi_buffer_create uapi;
-	int ret;
 
 	if (copy_from_user(&uapi, udata, sizeof(uapi)))
 		return -EFAULT;
 
-	ret = ethosu_device_lock(edev);
-	if (ret)
-		return ret;
-
-	ret = ethosu_buffer_create(edev, uapi.size);
-	mutex_unlock(&edev->mutex);
-
-	return ret;
+	return ethosu_buffer_create(edev, uapi.size);
 }
 
 static long ethosu_device_network_create(struct ethosu_device *edev, void __user *udata)
 {
 	struct ethosu_uapi_network_create uapi;
-	int ret;
 
 	if (copy_from_user(&uapi, udata, sizeof(uapi)))
 		return -EFAULT;
 
-	ret = ethosu_device_lock(edev);
-	if (ret)
-		return ret;
-
-	ret = ethosu_network_create(edev, &uapi);
-	mutex_unlock(&edev->mutex);
-
-	return ret;
+	return ethosu_network_create(edev, &uapi);
 }
 
 static long ethosu_device_ioctl(struct file *file, unsigned int cmd, unsigned long arg)

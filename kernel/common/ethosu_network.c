@@ -101,7 +101,10 @@ static int ethosu_network_load(struct ethosu_network *net,
 	return 0;
 }
 
-/* Called with the device lock held. Returns the new fd. */
+/*
+ * Returns the new fd. The model is copied before the device lock is taken: a slow or faulting
+ * user page must not stall the rx path or the removal of the subsystem.
+ */
 int ethosu_network_create(struct ethosu_device *edev,
 			  const struct ethosu_uapi_network_create *uapi)
 {
@@ -129,7 +132,12 @@ int ethosu_network_create(struct ethosu_device *edev,
 		net->index = uapi->index;
 	}
 
+	ret = ethosu_device_lock(edev);
+	if (ret)
+		goto put;
+
 	ret = anon_inode_getfd("ethosu-network", &ethosu_network_fops, net, O_RDWR | O_CLOEXEC);
+	mutex_unlock(&edev->mutex);
 	if (ret < 0)
 		goto put;
 

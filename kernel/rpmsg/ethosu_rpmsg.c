@@ -75,7 +75,8 @@ static void ethosu_rpmsg_dispatch(struct ethosu_device *edev, const struct ethos
 		ethosu_rpmsg_firmware_error(edev, &rpmsg->error);
 		break;
 	case ETHOSU_RPMSG_PING:
-		ret = ethosu_mailbox_send_nowait(mbox, ETHOSU_RPMSG_PONG);
+		/* Like any response, the PONG echoes the request's id */
+		ret = ethosu_mailbox_send_nowait(mbox, ETHOSU_RPMSG_PONG, rpmsg->header.msg_id);
 		if (ret)
 			dev_warn_ratelimited(&edev->dev, "could not answer a ping: %d\n", ret);
 		break;

@@ -209,7 +209,7 @@ int ethosu_mailbox_send_msg(struct ethosu_mailbox *mbox, struct ethosu_mailbox_m
 }
 
 /* Header-only message from the rx path, which must never wait for a TX buffer. */
-int ethosu_mailbox_send_nowait(struct ethosu_mailbox *mbox, u32 type)
+int ethosu_mailbox_send_nowait(struct ethosu_mailbox *mbox, u32 type, u64 msg_id)
 {
 	struct ethosu_rpmsg_header hdr;
 
@@ -218,7 +218,7 @@ int ethosu_mailbox_send_nowait(struct ethosu_mailbox *mbox, u32 type)
 	if (!mbox->ept)
 		return -ENODEV;
 
-	ethosu_rpmsg_header_init(&hdr, type, 0);
+	ethosu_rpmsg_header_init(&hdr, type, msg_id);
 
 	return rpmsg_trysend(mbox->ept, &hdr, sizeof(hdr));
 }

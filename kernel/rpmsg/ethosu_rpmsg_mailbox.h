@@ -67,7 +67,7 @@ int ethosu_mailbox_send(struct ethosu_mailbox *mbox, struct ethosu_rpmsg *rpmsg,
 			u64 msg_id, size_t payload_len);
 int ethosu_mailbox_send_msg(struct ethosu_mailbox *mbox, struct ethosu_mailbox_msg *msg,
 			    struct ethosu_rpmsg *rpmsg, size_t payload_len);
-int ethosu_mailbox_send_nowait(struct ethosu_mailbox *mbox, u32 type);
+int ethosu_mailbox_send_nowait(struct ethosu_mailbox *mbox, u32 type, u64 msg_id);
 void ethosu_mailbox_kick_tx(struct ethosu_mailbox *mbox);
 
 int ethosu_mailbox_call(struct ethosu_mailbox *mbox, struct ethosu_mailbox_call *call, u32 type,
