@@ -5,6 +5,9 @@
  * end pending work in a final status, time out with the documented errno, and work normally
  * right after. (send_err and crash, which restart the firmware, are in crash.c.)
  */
+#include <pthread.h>
+#include <signal.h>
+
 #include "ethosu_test.h"
 
 #define KWS_IN 490
@@ -224,6 +227,84 @@ out:
 	t_end();
 }
 
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static void *unstall_later(void *arg)
+{
+	sleep_ms(*(unsigned int *)arg);
+	knob_write(0, "stall", "0");
+	return NULL;
+}
+
+/*
+ * A stalled firmware stops taking messages off its 64-slot TX ring. Once the ring is full,
+ * INFERENCE_CREATE waits for a free slot: a signal ends the wait with EINTR, and resuming the
+ * firmware lets it through. Every queued inference then completes.
+ */
+static void tx_ring_full(int dev, int net)
+{
+	enum { RING = 64, N = RING + 1 };
+	static struct job jobs[N];
+	struct sigaction sa, old_sa;
+	unsigned int delay = 600;
+	int i, r, started = 0, have_sa = 0;
+	struct job extra;
+	uint64_t t0, took;
+	pthread_t tid;
+	char why[128];
+
+	for (i = 0; i < N; i++)
+		job_init(&jobs[i]);
+	job_init(&extra);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm; /* no SA_RESTART: the wait must end with EINTR */
+	t_begin("fault: stalled firmware, full TX ring: INFERENCE_CREATE waits, EINTR on a signal, "
+		"goes through on resume");
+	for (i = 0; i < N; i++)
+		CHECK_SYS(r, job_buffers1(&jobs[i], dev, KWS_IN, KWS_OUT, 200 + i));
+	CHECK_SYS(r, job_buffers1(&extra, dev, KWS_IN, KWS_OUT, 300));
+	CHECK(!knob_write(0, "stall", "1"), "write stall: %s", strerror(errno));
+	for (i = 0; i < RING; i++) {
+		t0 = now_ms();
+		CHECK_SYS(r, job_start(&jobs[i], net, NULL, 0));
+		CHECK(now_ms() - t0 < 1000, "create %d of %d blocked", i + 1, RING);
+	}
+	CHECK(!sigaction(SIGALRM, &sa, &old_sa), "sigaction: %s", strerror(errno));
+	have_sa = 1;
+	ualarm(300000, 0);
+	t0 = now_ms();
+	CHECK_ERR(job_start(&extra, net, NULL, 0), EINTR);
+	took = now_ms() - t0;
+	CHECK(took >= 250, "EINTR after %llu ms, before the signal", (unsigned long long)took);
+	CHECK(!pthread_create(&tid, NULL, unstall_later, &delay), "pthread_create");
+	started = 1;
+	t0 = now_ms();
+	CHECK_SYS(r, job_start(&jobs[RING], net, NULL, 0));
+	took = now_ms() - t0;
+	CHECK(took >= delay - 100, "the create on a full ring returned after %llu ms, before the "
+	      "firmware resumed", (unsigned long long)took);
+	for (i = 0; i < N; i++) {
+		CHECK_DONE(jobs[i].inf, WAIT_MS);
+		CHECK_STATUS(inf_state(jobs[i].inf), ETHOSU_UAPI_STATUS_OK);
+		CHECK(job_check_outputs(&jobs[i], kws_isize, kws_osize, why, sizeof(why)) >= 0,
+		      "inference %d: %s", i, why);
+	}
+out:
+	ualarm(0, 0);
+	if (have_sa)
+		sigaction(SIGALRM, &old_sa, NULL);
+	if (started)
+		pthread_join(tid, NULL);
+	knob_write(0, "stall", "0");
+	for (i = 0; i < N; i++)
+		job_free(&jobs[i]);
+	job_free(&extra);
+	t_end();
+}
+
 /* The stats file follows the traffic: queued, processing, online. */
 static void stats(int dev, int net)
 {
@@ -276,6 +357,7 @@ int main(void)
 		corrupt_inference(dev, net, how[i]);
 	corrupt_network_info(net);
 	stall(dev, net);
+	tx_ring_full(dev, net);
 	stats(dev, net);
 	close_fd(&net);
 	close(dev);

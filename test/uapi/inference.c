@@ -247,6 +247,32 @@ static void model_cases(int dev)
 	close_fd(&net);
 }
 
+/* One buffer as IFM and OFM: the firmware reads all of the input before writing. */
+static void shared_ifm_ofm(int dev, int net)
+{
+	static const uint32_t len[] = { KWS_IN };
+	uint8_t in[KWS_IN], want[KWS_OUT];
+	const uint8_t *ins[1] = { in };
+	struct job j;
+	int r, i;
+
+	job_init(&j);
+	t_begin("inference: the IFM buffer doubles as the OFM: OFM from the original input");
+	CHECK_SYS(r, job_buffers(&j, dev, 1, len, 0, NULL, 19));
+	memcpy(in, j.ifm_map[0], KWS_IN);
+	CHECK_SYS(j.inf, inf_create(net, 1, j.ifm, 1, j.ifm, NULL, 0));
+	CHECK_DONE(j.inf, WAIT_MS);
+	CHECK_STATUS(inf_state(j.inf), ETHOSU_UAPI_STATUS_OK);
+	emu_expected_ofm(ins, kws_isize, 1, 0, want, KWS_OUT);
+	for (i = 0; i < KWS_OUT; i++)
+		CHECK_EQ(j.ifm_map[0][i], want[i]);
+	CHECK(!memcmp(j.ifm_map[0] + KWS_OUT, in + KWS_OUT, KWS_IN - KWS_OUT),
+	      "bytes past the OFM tensor changed");
+out:
+	job_free(&j);
+	t_end();
+}
+
 /* Mismatches between the inference and the model end in ERROR, outputs untouched. */
 static void mismatch(int dev, int net, const char *what, unsigned int nifm, uint32_t ilen,
 		     unsigned int nofm, uint32_t olen)
@@ -525,6 +551,7 @@ int main(void)
 	kws_cases(dev, net);
 	wide_events(dev, net);
 	oversized_buffers(dev, net);
+	shared_ifm_ofm(dev, net);
 	model_cases(dev);
 	mismatch_cases(dev, net);
 	bad_network_cases(dev);
