@@ -270,7 +270,7 @@ static void tx_ring_full(int dev, int net)
 	for (i = 0; i < RING; i++) {
 		t0 = now_ms();
 		CHECK_SYS(r, job_start(&jobs[i], net, NULL, 0));
-		CHECK(now_ms() - t0 < 1000, "create %d of %d blocked", i + 1, RING);
+		CHECK(now_ms() - t0 < 2000, "create %d of %d blocked", i + 1, RING);
 	}
 	CHECK(!sigaction(SIGALRM, &sa, &old_sa), "sigaction: %s", strerror(errno));
 	have_sa = 1;
