@@ -103,7 +103,7 @@ function parseModel(r: FlatReader): TfliteModel {
     }
   }
 
-  const model_: TfliteModel = {
+  const result: TfliteModel = {
     version,
     description,
     inputs,
@@ -111,8 +111,8 @@ function parseModel(r: FlatReader): TfliteModel {
     isVela: opNames.includes(VELA_CUSTOM_CODE),
     operators,
   };
-  if (velaTarget !== undefined) model_.velaTarget = velaTarget;
-  return model_;
+  if (velaTarget !== undefined) result.velaTarget = velaTarget;
+  return result;
 }
 
 /** Operator names by operator-code index: the builtin's name, or the custom code. */
