@@ -201,13 +201,20 @@ function resolveEvents(pmu: (string | number)[], npu: NpuFamily): number[] {
   return values;
 }
 
-/** Cancels after abort or timeout; the final status when the kernel tells it. */
-function stop(inference: Inference): InferenceStatus | undefined {
+/** INFERENCE_CANCEL: true = acknowledged, false = already done, undefined = it failed. */
+function tryCancel(inference: Inference): boolean | undefined {
   try {
-    inference.cancel();
+    return inference.cancel();
+  } catch {
+    return undefined; // the firmware is gone or restarting: nothing left to stop
+  }
+}
+
+function statusOf(inference: Inference): InferenceStatus | undefined {
+  try {
     return inference.status;
   } catch {
-    return undefined; // already done or the firmware is gone: nothing left to stop
+    return undefined;
   }
 }
 
@@ -264,17 +271,26 @@ export async function runNetwork(
   }
 
   if (outcome !== true) {
-    const status = stop(inference);
-    waiting.catch(() => {}); // settles with ERR_ETHOSU_CLOSED below
-    inference.close();
-    discard(set);
-    if (outcome === 'aborted') throw withStatus(abortError(signal?.reason), status);
-    throw withStatus(
-      new EthosUError(`The inference did not finish within ${timeoutMs} ms and was cancelled`, {
-        code: 'ETIMEDOUT',
-      }),
-      status,
-    );
+    const acked = tryCancel(inference);
+    const finished = acked === false; // the kernel reports it already done
+    if (outcome === 'aborted' || !finished) {
+      const status = statusOf(inference);
+      waiting.catch(() => {}); // settles with ERR_ETHOSU_CLOSED below
+      inference.close();
+      // A finished inference's buffers are free; others may still be written by the firmware
+      // (the kernel keeps them alive until it answers), so they are not reused.
+      if (finished) network.pool.release(set);
+      else discard(set);
+      if (outcome === 'aborted') throw withStatus(abortError(signal?.reason), status);
+      throw withStatus(
+        new EthosUError(`The inference did not finish within ${timeoutMs} ms and was cancelled`, {
+          code: 'ETIMEDOUT',
+        }),
+        status,
+      );
+    }
+    // It finished between the timeout and the cancel: its results are valid.
+    inference.syncOutputs();
   }
 
   try {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { Device } from '../../src/device.js';
 import { EthosUError } from '../../src/errors.js';
-import { STATUS } from './helpers/mock-binding.js';
+import { MockInference, STATUS } from './helpers/mock-binding.js';
 import { expectedOutput, failure, KWS_MODEL, useMockWorld } from './helpers/setup.js';
 
 const world = useMockWorld();
@@ -120,6 +120,26 @@ describe('Network.run', () => {
     expect(mock.isOpen).toBe(false);
     // The buffers the firmware may still write are closed, not pooled.
     expect(world().openFds.size).toBe(fdsBefore);
+  });
+
+  it('returns the results when the inference finished between the timeout and the cancel', async () => {
+    const net = Device.open().createNetwork({ index: 1 });
+    world().autoCompleteMs = undefined;
+    const cancel = MockInference.prototype.cancel;
+    const spy = vi.spyOn(MockInference.prototype, 'cancel').mockImplementation(function (
+      this: MockInference,
+    ) {
+      this.complete(STATUS.OK); // the firmware answers just before the cancel arrives
+      return cancel.call(this);
+    });
+    const x = input(4);
+    const r = await net.run(x, { timeoutMs: 5 });
+    spy.mockRestore();
+    expect(r.status).toBe('ok');
+    expect(r.outputs[0]).toEqual(expectedOutput(x, 12, 0));
+    world().autoCompleteMs = 0;
+    await net.run(x); // the buffers went back to the pool
+    expect(world().buffersCreated).toBe(2);
   });
 
   it('aborts through an AbortSignal: AbortError, inference cancelled', async () => {
