@@ -16,6 +16,14 @@ function packageVersion(): string {
   }
 }
 
+// "ethosu info | head -1": a reader that goes away is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? 0);
+  });
+}
+
 const code = await runCli(process.argv.slice(2), processContext(packageVersion()));
 // Let pending output drain instead of cutting it off with process.exit().
 process.exitCode = code;
