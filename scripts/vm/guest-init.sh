@@ -27,6 +27,11 @@ mount -t proc proc /host/proc
 mount -t sysfs sys /host/sys
 mount -t debugfs debugfs /host/sys/kernel/debug
 mount -t devtmpfs dev /host/dev
+# devtmpfs lacks the links udev would make; bash process substitution needs /dev/fd.
+ln -sf /proc/self/fd /host/dev/fd
+ln -sf /proc/self/fd/0 /host/dev/stdin
+ln -sf /proc/self/fd/1 /host/dev/stdout
+ln -sf /proc/self/fd/2 /host/dev/stderr
 mkdir -p /host/dev/pts /host/dev/shm 2>/dev/null
 mount -t devpts devpts /host/dev/pts
 mount -t tmpfs tmp /host/dev/shm
