@@ -11,7 +11,7 @@ import type {
   CliLibrary,
   CliNetwork,
 } from '../../src/cli/library.js';
-import type { Capabilities, InferenceStatus, NpuFamily } from '../../src/types.js';
+import type { Capabilities, InferenceStatus, NpuFamily, TfliteModel } from '../../src/types.js';
 
 export interface FakeBehaviour {
   /** Per inference (0-based, counting every inference created): what happens. */
@@ -24,6 +24,7 @@ export interface FakeNetworkSpec {
   ifmSizes: number[];
   ofmSizes: number[];
   description?: string;
+  model?: TfliteModel;
 }
 
 export class FakeBuffer implements CliBuffer {
@@ -68,6 +69,7 @@ export class FakeInference implements CliInference {
 
 export class FakeNetwork implements CliNetwork {
   readonly info: { description: string; ifmSizes: number[]; ofmSizes: number[] };
+  readonly model?: TfliteModel;
   readonly inputs = [];
   readonly outputs = [];
   closed = false;
@@ -83,6 +85,7 @@ export class FakeNetwork implements CliNetwork {
       ifmSizes: spec.ifmSizes,
       ofmSizes: spec.ofmSizes,
     };
+    if (spec.model !== undefined) this.model = spec.model;
   }
 
   createInference(

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 import { runCli } from '../../src/cli/cli.js';
+import { readTflite } from '../../src/tflite/index.js';
 import { FakeLibrary, expectedOfm, fakeContext, type FakeContext } from './cli-fake.js';
 
 function input(n: number, seed: number): Uint8Array {
@@ -19,6 +20,9 @@ function withFiles(ctx: FakeContext, files: Record<string, Uint8Array>): FakeCon
   return ctx;
 }
 
+const fixture = (name: string) =>
+  readFileSync(fileURLToPath(new URL(`../fixtures/models/vela/${name}`, import.meta.url)));
+const MODEL_U65 = fixture('kws_cnn_small_int8_u65-256_vela.tflite');
 const MODEL = readFileSync(
   fileURLToPath(
     new URL('../fixtures/models/vela/kws_cnn_small_int8_u55-128_vela.tflite', import.meta.url),
@@ -113,6 +117,24 @@ describe('run: outputs', () => {
     expect(lib.devices.get('/dev/ethosu0')?.networks[0]?.created).toEqual([
       { pmuEvents: [0, 0, 0, 0, 0, 0, 0, 6], cycles: true },
     ]);
+  });
+
+  it('warns when the model was compiled for another NPU, and still runs it', async () => {
+    const model = readTflite(MODEL_U65);
+    const lib = new FakeLibrary(['U55']);
+    lib.networkFor = () => ({ ifmSizes: [490], ofmSizes: [12], model });
+    const ctx = withFiles(fakeContext(lib), { 'm.tflite': MODEL_U65, 'a.bin': input(490, 1) });
+    expect(await runCli(['run', '-n', 'm.tflite', '-i', 'a.bin'], ctx)).toBe(0);
+    expect(ctx.err.text).toBe(
+      'ethosu: warning: the model was compiled by Vela for ethos-u65-256, but the device is ' +
+        'ethos-u55-128\n',
+    );
+    // The same model on the NPU it was compiled for: no warning.
+    const u65 = new FakeLibrary(['U65']);
+    u65.networkFor = () => ({ ifmSizes: [490], ofmSizes: [12], model });
+    const ok = withFiles(fakeContext(u65), { 'm.tflite': MODEL_U65, 'a.bin': input(490, 1) });
+    expect(await runCli(['run', '-n', 'm.tflite', '-i', 'a.bin'], ok)).toBe(0);
+    expect(ok.err.text).toBe('');
   });
 
   it('releases the device, network and every buffer', async () => {

@@ -124,6 +124,21 @@ function pmuConfig(
   return { events, used };
 }
 
+/**
+ * A warning when Vela compiled the model for another NPU than the device's: the core driver on
+ * real hardware refuses such a command stream, so the inference would fail there.
+ */
+export function targetMismatch(
+  target: string | undefined,
+  npu: NpuFamily,
+  macs: number,
+): string | undefined {
+  if (target === undefined || npu === 'unknown') return undefined;
+  const device = `ethos-${npu.toLowerCase()}-${macs}`;
+  if (target === device) return undefined;
+  return `the model was compiled by Vela for ${target}, but the device is ${device}`;
+}
+
 function sizeList(sizes: readonly number[]): string {
   return sizes.length === 0 ? 'none' : sizes.map((n) => `${n}`).join(' + ');
 }
@@ -139,7 +154,8 @@ export async function run(ctx: Context, argv: string[]): Promise<number> {
   let net: CliNetwork | undefined;
   let bufs: Buffers | undefined;
   try {
-    const npu = dev.capabilities().npu;
+    const caps = dev.capabilities();
+    const npu = caps.npu;
     const pmu = o.pmu.length > 0 ? pmuConfig(o.pmu, npu) : undefined;
     net = await dev.loadNetwork(networkBytes ?? { index: o.index as number });
     const { ifmSizes, ofmSizes } = net.info;
@@ -155,6 +171,8 @@ export async function run(ctx: Context, argv: string[]): Promise<number> {
     }
 
     const source = o.network ?? `built-in network ${o.index}`;
+    const mismatch = targetMismatch(net.model?.velaTarget, npu, caps.hwCfg.macsPerClockCycle);
+    if (mismatch !== undefined) ctx.stderr.write(`ethosu: warning: ${mismatch}\n`);
     if (!o.json) {
       ctx.stdout.write(
         `${dev.path}: ${npuName(npu)}, network ${source}` +
