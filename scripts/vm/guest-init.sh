@@ -52,6 +52,19 @@ if [ "$RIG_LOAD_MODULES" = 1 ]; then
 	done
 fi
 
+# The driver probes asynchronously: wait (up to 10 s) until every emulated subsystem has its node.
+if [ "$RIG_LOAD_MODULES" = 1 ]; then
+	want=1
+	for arg in $RIG_EMU_ARGS; do
+		case "$arg" in subsystems=*) want=${arg#subsystems=} ;; esac
+	done
+	tries=0
+	while [ "$(ls /host/dev | grep -c '^ethosu[0-9]')" -lt "$want" ] && [ $tries -lt 100 ]; do
+		sleep 0.1
+		tries=$((tries + 1))
+	done
+fi
+
 chroot /host /bin/sh "$RIG_RUNDIR/cmd.sh"
 rc=$?
 sync
