@@ -43,8 +43,10 @@ Napi::Promise Poller::Wait(Napi::Object keep_alive, double timeout_ms) {
     w->timer.data = w;
     w->has_timer = true;
     ++open_handles_;
-    // Rounded up: a wait never ends before the time asked for.
-    double ms = std::ceil(timeout_ms);
+    // The loop's clock is cached at the start of its iteration and may be stale by now: update
+    // it, and round up (plus the clock's millisecond truncation) so a wait never ends early.
+    uv_update_time(poll_.loop);
+    double ms = std::ceil(timeout_ms) + 1;
     uv_timer_start(&w->timer, OnTimer, ms > 9.0e15 ? UINT64_C(9000000000000000) : (uint64_t)ms, 0);
   }
   if (keep_alive_ == nullptr) {

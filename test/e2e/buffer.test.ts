@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+import { describe, expect, it } from 'vitest';
+
+import { Device } from '../../src/index.js';
+import { BUILTIN, expectedOutputs, failure, inGuest, pattern } from './helpers.js';
+
+describe.runIf(inGuest())('Buffer (guest)', () => {
+  it('maps the DMA buffer: zero copy, the size asked for, zero-filled', () => {
+    using dev = Device.open();
+    using buf = dev.createBuffer(1024);
+    expect(buf.size).toBe(1024);
+    expect(buf.zeroCopy).toBe(true);
+    expect(buf.fd).toBeGreaterThan(2);
+    expect(buf.data.byteLength).toBe(1024);
+    expect(buf.data.every((b) => b === 0)).toBe(true);
+    buf.data.set(pattern(1024, 1));
+    expect(buf.data).toEqual(pattern(1024, 1));
+  });
+
+  it('stale views read length 0 after close instead of touching unmapped memory', async () => {
+    using dev = Device.open();
+    const buf = dev.createBuffer(4096);
+    const view = buf.data;
+    const dv = new DataView(view.buffer);
+    view[10] = 42;
+    buf.close();
+    expect(view.byteLength).toBe(0);
+    expect(view.length).toBe(0);
+    expect(view[10]).toBeUndefined();
+    expect(view.buffer.byteLength).toBe(0);
+    expect(() => dv.getUint8(10)).toThrow(TypeError);
+    expect((await failure(() => buf.data)).code).toBe('ERR_ETHOSU_CLOSED');
+  });
+
+  it('a zero-copy buffer is never transferred away from the mapping', () => {
+    using dev = Device.open();
+    using buf = dev.createBuffer(16);
+    buf.data[0] = 9;
+    try {
+      // Node 20 copies untransferable buffers; newer Node refuses with DataCloneError.
+      const ab = buf.data.buffer as ArrayBuffer;
+      const clone = structuredClone(ab, { transfer: [ab] });
+      expect(new Uint8Array(clone)[0]).toBe(9);
+    } catch (err) {
+      expect((err as Error).name).toBe('DataCloneError');
+    }
+    expect(buf.data.byteLength).toBe(16); // still attached to the mapping
+    expect(buf.data[0]).toBe(9);
+  });
+
+  it('copy mode (zeroCopy: false) exchanges data around inferences', async () => {
+    using dev = Device.open(0, { zeroCopy: false });
+    using net = dev.createNetwork({ index: BUILTIN.kws.index });
+    using ifm = dev.createBuffer(490);
+    using ofm = dev.createBuffer(12);
+    expect(ifm.zeroCopy).toBe(false);
+    const x = pattern(490, 5);
+    ifm.data.set(x);
+    using inf = net.createInference([ifm], [ofm]);
+    expect(await inf.wait(10_000)).toBe(true);
+    expect(inf.status).toBe('ok');
+    expect(ofm.data).toEqual(expectedOutputs([x], [12])[0]);
+    const r = await net.run(x);
+    expect(new Uint8Array(r.outputs[0]!.buffer)).toEqual(expectedOutputs([x], [12])[0]);
+  });
+
+  it('rejects sizes the UAPI cannot carry', async () => {
+    using dev = Device.open();
+    expect((await failure(() => dev.createBuffer(0))).code).toBe('ERR_ETHOSU_INVALID_ARG');
+    expect((await failure(() => dev.createBuffer(2 ** 32))).code).toBe('ERR_ETHOSU_INVALID_ARG');
+  });
+});

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: Apache-2.0
+// Shared pieces of the end-to-end suites: the emulator's debugfs knobs, its documented output
+// and PMU formulas (computed here independently of the emulator), and fd counting.
+
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+import { expect } from 'vitest';
+
+import { EthosUError } from '../../src/errors.js';
+
+export const KWS_PATH = fileURLToPath(
+  new URL('../fixtures/models/vela/kws_cnn_small_int8_u55-128_vela.tflite', import.meta.url),
+);
+export const KWS_INPUT_PATH = fileURLToPath(
+  new URL('../fixtures/models/vela/kws_cnn_small_int8_u55-128_input.bin', import.meta.url),
+);
+
+/** Built-in networks the rig installs: index -> byte sizes (see docs/emulator.md). */
+export const BUILTIN = {
+  kws: { index: 1, ifm: [490], ofm: [12] },
+  conv2d: { index: 2, ifm: [8 * 8 * 3], ofm: [6 * 6 * 2] },
+  add: { index: 3, ifm: [4, 4], ofm: [4] },
+} as const;
+
+const DEBUGFS = '/sys/kernel/debug/ethosu_emu';
+
+/**
+ * The emulator subsystem behind /dev/ethosu<dev>: devices probe asynchronously, so the node
+ * numbers need not follow the subsystem numbers. The rpmsg parent is named ethosu-emu.<N>....
+ */
+export function subsystemOf(dev: number): number {
+  const link = readlinkSync(`/sys/class/ethosu/ethosu${dev}/device`);
+  const m = /ethosu-emu\.(\d+)\./.exec(link);
+  if (m === null) throw new Error(`/dev/ethosu${dev} is not an emulator device (${link})`);
+  return Number(m[1]);
+}
+
+/** The emulator's debugfs knob of the subsystem behind /dev/ethosu<dev>. */
+export function emuKnob(dev: number, knob: string): string {
+  return readFileSync(`${DEBUGFS}/${subsystemOf(dev)}/${knob}`, 'utf8').trim();
+}
+
+export function setEmuKnob(dev: number, knob: string, value: string | number): void {
+  writeFileSync(`${DEBUGFS}/${subsystemOf(dev)}/${knob}`, String(value));
+}
+
+/** Runs `fn` with the device's inference latency set, restoring the old value after. */
+export async function withLatency<T>(dev: number, us: number, fn: () => Promise<T>): Promise<T> {
+  const old = emuKnob(dev, 'latency_us');
+  setEmuKnob(dev, 'latency_us', us);
+  try {
+    return await fn();
+  } finally {
+    setEmuKnob(dev, 'latency_us', old);
+    // An inference started under the long latency must not slow down the next test.
+    await emuIdle(dev, us / 1000 + 2000);
+  }
+}
+
+export function emuStats(dev: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const line of emuKnob(dev, 'stats').split('\n')) {
+    const [name, value] = line.trim().split(/\s+/);
+    if (name !== undefined && value !== undefined) out[name] = Number(value);
+  }
+  return out;
+}
+
+/** Waits until the emulator is idle (nothing queued or processing), at most `maxMs`. */
+export async function emuIdle(dev: number, maxMs = 5000): Promise<void> {
+  const busy = () => {
+    const st = emuStats(dev);
+    return (st.queued ?? 0) + (st.processing ?? 0) > 0;
+  };
+  for (const end = Date.now() + maxMs; busy() && Date.now() < end; ) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export function inGuest(): boolean {
+  return process.env.ETHOSU_IN_GUEST === '1' && existsSync(DEBUGFS);
+}
+
+export function fdCount(): number {
+  return readdirSync('/proc/self/fd').length;
+}
+
+/** Emulator: in = the IFMs' tensor bytes concatenated; ofm_k[j] = (in[j mod T] + k + 1) mod 256. */
+export function expectedOutputs(inputs: Uint8Array[], ofmSizes: readonly number[]): Uint8Array[] {
+  const all = new Uint8Array(inputs.reduce((n, x) => n + x.length, 0));
+  let at = 0;
+  for (const x of inputs) {
+    all.set(x, at);
+    at += x.length;
+  }
+  const t = all.length;
+  return ofmSizes.map((size, k) =>
+    Uint8Array.from({ length: size }, (_, j) => ((t ? all[j % t]! : 0) + k + 1) % 256),
+  );
+}
+
+/** Emulator: count[i] = 1000 * e + i + T for slots below the NPU's counters, else 0. */
+export function expectedPmu(events: number[], t: number, counters: number): bigint[] {
+  return Array.from({ length: 8 }, (_, i) => {
+    const e = events[i] ?? 0;
+    return i < counters && e !== 0 ? BigInt(1000 * e + i + t) : 0n;
+  });
+}
+
+/** Emulator: cycles = 100000 + T + sum(osize). */
+export function expectedCycles(t: number, ofmSizes: readonly number[]): bigint {
+  return BigInt(100000 + t + ofmSizes.reduce((a, b) => a + b, 0));
+}
+
+export function pattern(length: number, seed: number): Uint8Array {
+  return Uint8Array.from({ length }, (_, i) => (i * 31 + seed * 7 + 3) % 256);
+}
+
+export async function failure(fn: () => unknown): Promise<EthosUError> {
+  try {
+    await fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(EthosUError);
+    return err as EthosUError;
+  }
+  throw new Error('expected an EthosUError, nothing was thrown');
+}
+
+/** Runs the collector until `done()` or the attempts run out (finalizers run asynchronously). */
+export async function collectUntil(done: () => boolean, attempts = 50): Promise<boolean> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('run with --expose-gc');
+  for (let i = 0; i < attempts && !done(); i++) {
+    gc();
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return done();
+}

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: Apache-2.0
+import { readFileSync } from 'node:fs';
+
+import { describe, expect, it } from 'vitest';
+
+import { Device, type EthosUError } from '../../src/index.js';
+import {
+  BUILTIN,
+  emuStats,
+  expectedOutputs,
+  failure,
+  inGuest,
+  KWS_INPUT_PATH,
+  KWS_PATH,
+  pattern,
+  withLatency,
+} from './helpers.js';
+
+describe.runIf(inGuest())('Network.run (guest)', () => {
+  it('runs the KWS model: int8 outputs byte for byte, PMU by name, cycles', async () => {
+    using dev = Device.open(0);
+    using net = await dev.loadNetwork(KWS_PATH);
+    const x = new Uint8Array(readFileSync(KWS_INPUT_PATH));
+    const r = await net.run(x, { pmu: ['NPU_ACTIVE', 'MAC_ACTIVE'], cycles: true });
+    expect(r.status).toBe('ok');
+    expect(r.outputs[0]).toBeInstanceOf(Int8Array);
+    expect(new Uint8Array(r.outputs[0]!.buffer)).toEqual(expectedOutputs([x], [12])[0]);
+    // U55 firmware values: NPU_ACTIVE = 5, MAC_ACTIVE = 6; count = 1000 e + slot + T.
+    expect(r.pmu).toEqual({ NPU_ACTIVE: 5490, MAC_ACTIVE: 6491 });
+    expect(r.cycles).toBe(100000 + 490 + 12);
+  });
+
+  it('returns copies: later runs do not change earlier results', async () => {
+    using dev = Device.open(0);
+    using net = dev.createNetwork({ index: BUILTIN.kws.index });
+    const a = await net.run(pattern(490, 1));
+    const b = await net.run(pattern(490, 2));
+    expect(a.outputs[0]).toEqual(expectedOutputs([pattern(490, 1)], [12])[0]);
+    expect(b.outputs[0]).toEqual(expectedOutputs([pattern(490, 2)], [12])[0]);
+  });
+
+  it('checks input sizes before anything is sent', async () => {
+    using dev = Device.open(0);
+    using net = dev.createNetwork({ index: BUILTIN.conv2d.index });
+    const before = emuStats(0).rx_inference_req ?? 0;
+    const e = await failure(() => net.run(new Uint8Array(100)));
+    expect(e.code).toBe('ERR_ETHOSU_SIZE_MISMATCH');
+    expect(e.message).toBe('Input 0 (input0): the network expects 192 bytes, got 100 bytes');
+    expect(emuStats(0).rx_inference_req ?? 0).toBe(before);
+  });
+
+  it('rejects with ERR_ETHOSU_INFERENCE when the firmware fails the inference', async () => {
+    using dev = Device.open(0);
+    using net = dev.createNetwork({ index: BUILTIN.kws.index });
+    const { setEmuKnob } = await import('./helpers.js');
+    setEmuKnob(0, 'fail_status', 1);
+    const e = await failure(() => net.run(pattern(490, 0)));
+    expect(e.code).toBe('ERR_ETHOSU_INFERENCE');
+    expect((e as EthosUError & { status?: string }).status).toBe('error');
+    expect((await net.run(pattern(490, 0))).status).toBe('ok');
+  });
+
+  it('AbortSignal cancels: AbortError, and the inference ends aborted', async () => {
+    await withLatency(0, 1_000_000, async () => {
+      using dev = Device.open(0);
+      using net = dev.createNetwork({ index: BUILTIN.kws.index });
+      // The first run occupies the emulator, so the second is still queued when aborted.
+      const busy = net.run(pattern(490, 0), { timeoutMs: 50 }).catch((e: EthosUError) => e.code);
+      const before = emuStats(0).inferences_aborted ?? 0;
+      const ac = new AbortController();
+      const running = net.run(pattern(490, 1), { signal: ac.signal });
+      setTimeout(() => ac.abort(new Error('stop')), 20);
+      const t0 = performance.now();
+      const e = await failure(() => running);
+      expect(performance.now() - t0).toBeLessThan(1500);
+      expect(e.name).toBe('AbortError');
+      expect(e.code).toBe('ABORT_ERR');
+      expect((e.cause as Error).message).toBe('stop');
+      expect((e as EthosUError & { status?: string }).status).toBe('aborted');
+      expect(await busy).toBe('ETIMEDOUT');
+      for (let i = 0; i < 100 && (emuStats(0).inferences_aborted ?? 0) < before + 1; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      expect(emuStats(0).inferences_aborted).toBeGreaterThanOrEqual(before + 1);
+    });
+  });
+
+  it('timeoutMs cancels and rejects with ETIMEDOUT', async () => {
+    await withLatency(0, 1_000_000, async () => {
+      using dev = Device.open(0);
+      using net = dev.createNetwork({ index: BUILTIN.kws.index });
+      const t0 = performance.now();
+      const e = await failure(() => net.run(pattern(490, 0), { timeoutMs: 100 }));
+      const took = performance.now() - t0;
+      expect(e.code).toBe('ETIMEDOUT');
+      expect(took).toBeGreaterThanOrEqual(99);
+      expect(took).toBeLessThan(900);
+      expect((e as EthosUError & { status?: string }).status).toBe('aborted');
+    });
+  });
+
+  it('keeps 64 inferences in flight and gets every output right', async () => {
+    using dev = Device.open(0);
+    using net = dev.createNetwork({ index: BUILTIN.kws.index });
+    const inputs = Array.from({ length: 64 }, (_, i) => pattern(490, i));
+    const results = await Promise.all(inputs.map((x) => net.run(x, { timeoutMs: 30_000 })));
+    results.forEach((r, i) => expect(r.outputs[0]).toEqual(expectedOutputs([inputs[i]!], [12])[0]));
+  });
+
+  it('drives both subsystems at once', async () => {
+    using d0 = Device.open(0);
+    using d1 = Device.open(1);
+    expect(new Set([d0.capabilities().npu, d1.capabilities().npu])).toEqual(
+      new Set(['U55', 'U65']),
+    );
+    using n0 = d0.createNetwork({ index: BUILTIN.conv2d.index });
+    using n1 = await d1.loadNetwork(KWS_PATH);
+    const x0 = pattern(192, 3);
+    const x1 = pattern(490, 4);
+    const [r0, r1] = await Promise.all([
+      n0.run(x0, { pmu: ['CYCLE'], cycles: true }),
+      n1.run(x1, { pmu: ['NPU_IDLE'], cycles: true }),
+    ]);
+    expect(r0.outputs[0]).toEqual(expectedOutputs([x0], [72])[0]);
+    expect(new Uint8Array(r1.outputs[0]!.buffer)).toEqual(expectedOutputs([x1], [12])[0]);
+    expect(r0.pmu).toEqual({ CYCLE: 1000 * 1 + 0 + 192 });
+    expect(r1.pmu).toEqual({ NPU_IDLE: 1000 * 2 + 0 + 490 });
+    expect(r0.cycles).toBe(100000 + 192 + 72);
+    expect(r1.cycles).toBe(100000 + 490 + 12);
+  });
+});

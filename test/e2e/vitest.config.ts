@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: Apache-2.0
+import { defineConfig } from 'vitest/config';
+
+// End-to-end suites: inside the QEMU guest (scripts/vm/run) against ethosu.ko and the firmware
+// emulator, no mocks. Files run one after another because they share the emulator's debugfs
+// knobs; --expose-gc lets the cleanup tests drive the garbage collector.
+export default defineConfig({
+  test: {
+    include: ['test/e2e/**/*.test.ts'],
+    fileParallelism: false,
+    pool: 'forks',
+    poolOptions: { forks: { execArgv: ['--expose-gc'] } },
+    testTimeout: 60_000,
+    hookTimeout: 30_000,
+  },
+});
