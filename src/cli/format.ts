@@ -29,6 +29,14 @@ export function table(rows: [string, string][], indent = '  '): string {
   return rows.map(([k, v]) => `${indent}${k.padEnd(width)}  ${v}`).join('\n');
 }
 
+/**
+ * MACs per clock cycle. The capabilities carry the NPU CONFIG register's macs_per_cc field as
+ * the firmware reports it, which is the log2 of the count (7 for a 128-MAC NPU).
+ */
+export function macsPerCycle(caps: Capabilities): number {
+  return 2 ** caps.hwCfg.macsPerClockCycle;
+}
+
 export function capabilityRows(caps: Capabilities): [string, string][] {
   const id = caps.hwId;
   return [
@@ -36,7 +44,7 @@ export function capabilityRows(caps: Capabilities): [string, string][] {
     ['architecture', version(id.architecture)],
     ['product', String(id.product.major)],
     ['hw version', `${id.version.major}.${id.version.minor} (status ${id.versionStatus})`],
-    ['MACs/cycle', String(caps.hwCfg.macsPerClockCycle)],
+    ['MACs/cycle', `${macsPerCycle(caps)} (macs_per_cc ${caps.hwCfg.macsPerClockCycle})`],
     ['cmd stream', `v${caps.hwCfg.cmdStreamVersion}`],
     ['custom DMA', caps.hwCfg.customDma ? 'yes' : 'no'],
     ['device type', caps.hwCfg.type],

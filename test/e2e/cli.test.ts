@@ -88,6 +88,9 @@ describe('ethosu info and ping', () => {
     expect(u55.capabilities.npu).toBe('U55');
     expect(u55.capabilities.hwCfg.type).toBe('subsystem');
     expect(u55.capabilities.driver).toEqual({ major: 0, minor: 16, patch: 0 });
+    // macs_per_cc is the CONFIG register's log2 field: U55-128 -> 7, U65-256 -> 8.
+    expect(u55.capabilities.hwCfg.macsPerClockCycle).toBe(7);
+    expect(u65.capabilities.hwCfg.macsPerClockCycle).toBe(8);
     expect(u65.capabilities.npu).toBe('U65');
     expect(u65.capabilities.hwId.architecture.major).toBe(1);
   });
@@ -99,6 +102,8 @@ describe('ethosu info and ping', () => {
     expect(r.stdout).toContain('\n/dev/ethosu1\n');
     expect(r.stdout).toMatch(/NPU\s+Ethos-U55/);
     expect(r.stdout).toMatch(/NPU\s+Ethos-U65/);
+    expect(r.stdout).toMatch(/MACs\/cycle\s+128 \(macs_per_cc 7\)\n/);
+    expect(r.stdout).toMatch(/MACs\/cycle\s+256 \(macs_per_cc 8\)\n/);
     expect(r.stdout).toMatch(/kernel driver\s+4\.\d+\.\d+/);
   });
 

@@ -141,9 +141,9 @@ export class FakeNetwork implements CliNetwork {
 }
 
 const HW: Record<NpuFamily, { arch: number; product: number; macs: number }> = {
-  U55: { arch: 1, product: 4, macs: 128 },
-  U65: { arch: 1, product: 6, macs: 256 },
-  U85: { arch: 2, product: 0, macs: 256 },
+  U55: { arch: 1, product: 4, macs: 7 }, // macs_per_cc is log2: 128 MACs
+  U65: { arch: 1, product: 6, macs: 8 },
+  U85: { arch: 2, product: 7, macs: 8 },
   unknown: { arch: 9, product: 9, macs: 0 },
 };
 

@@ -130,8 +130,8 @@ describe('info', () => {
     expect(text).toMatch(/kernel driver\s+4\.0\.0/);
     expect(text).toMatch(/NPU\s+Ethos-U55/);
     expect(text).toMatch(/NPU\s+Ethos-U65/);
-    expect(text).toMatch(/MACs\/cycle\s+128/);
-    expect(text).toMatch(/MACs\/cycle\s+256/);
+    expect(text).toMatch(/MACs\/cycle\s+128 \(macs_per_cc 7\)\n/);
+    expect(text).toMatch(/MACs\/cycle\s+256 \(macs_per_cc 8\)\n/);
     expect(text).toMatch(/firmware NPU driver\s+0\.16\.0/);
     expect(text).toMatch(/device type\s+subsystem/);
   });

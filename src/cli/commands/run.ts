@@ -6,7 +6,7 @@ import { deviceArg, extractPairs, flag, integer, parse, str, strs } from '../arg
 import type { Context } from '../context.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError } from '../errors.js';
 import { readNetworkFile, readUserFile, writeUserFile } from '../files.js';
-import { hex, hexDump, npuName, plural, toJson } from '../format.js';
+import { hex, hexDump, macsPerCycle, npuName, plural, toJson } from '../format.js';
 import {
   allocate,
   collectOutputs,
@@ -171,7 +171,7 @@ export async function run(ctx: Context, argv: string[]): Promise<number> {
     }
 
     const source = o.network ?? `built-in network ${o.index}`;
-    const mismatch = targetMismatch(net.model?.velaTarget, npu, caps.hwCfg.macsPerClockCycle);
+    const mismatch = targetMismatch(net.model?.velaTarget, npu, macsPerCycle(caps));
     if (mismatch !== undefined) ctx.stderr.write(`ethosu: warning: ${mismatch}\n`);
     if (!o.json) {
       ctx.stdout.write(
