@@ -4,7 +4,8 @@
 REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # Downloads and extracted kernels live outside the work tree so clean clones reuse them.
 CACHE_DIR=${ETHOSU_CACHE_DIR:-/var/cache/ethos-u-node}
-BUILD_DIR=${ETHOSU_BUILD_DIR:-$REPO_ROOT/build}
+# Not build/: node-gyp owns that folder and "node-gyp rebuild" deletes it.
+BUILD_DIR=${ETHOSU_BUILD_DIR:-$REPO_ROOT/out}
 ARCH=${ETHOSU_ARCH:-x86_64}
 
 case "$ARCH" in

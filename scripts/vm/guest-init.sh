@@ -68,5 +68,7 @@ fi
 chroot /host /bin/sh "$RIG_RUNDIR/cmd.sh"
 rc=$?
 sync
+# On a line of its own: progress spinners may have left the cursor mid-line.
+echo
 echo "ETHOSU_VM_RC=$rc"
 poweroff -f
