@@ -151,7 +151,10 @@ struct ethosu_uapi_network_info {
 	__u32 ofm_size[ETHOSU_FD_MAX];
 };
 
-/* 36 bytes. A non-zero events[i] enables counter i; non-zero cycle_count enables the cycle counter. */
+/*
+ * 36 bytes. A non-zero events[i] enables counter i with that event;
+ * a non-zero cycle_count enables the cycle counter.
+ */
 struct ethosu_uapi_pmu_config {
 	__u32 events[ETHOSU_PMU_EVENT_MAX];
 	__u32 cycle_count;
