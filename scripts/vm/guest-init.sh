@@ -20,7 +20,9 @@ while read -r ko; do
 	insmod "$ko" || fail "cannot load $ko"
 done </modules.list
 
-opts=trans=virtio,version=9p2000.L,msize=512000,cache=none
+# cache=loose: nothing on the host changes these files while the guest runs, and without a page
+# cache every page fault of node's binary and modules is a 9p round trip (node -e 1: 22 s -> 3 s).
+opts=trans=virtio,version=9p2000.L,msize=512000,cache=loose
 mkdir -p /host
 mount -t 9p -o "$opts,ro" hostroot /host || fail "cannot mount the host root"
 mount -t proc proc /host/proc
