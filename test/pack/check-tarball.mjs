@@ -23,8 +23,14 @@ function mustNotHave(re, what) {
 }
 
 mustHave(['package.json', 'README.md'], 'package.json and README.md');
-mustHave(['LICENSE-APACHE-2.0', 'LICENSE-GPL-2.0', 'LICENSE-Linux-syscall-note'], 'the license texts');
-mustHave(['lib/index.js', 'lib/index.d.ts', 'lib/cli/main.js', 'lib/binding.js'], 'lib/ (JS + types)');
+mustHave(
+  ['LICENSE-APACHE-2.0', 'LICENSE-GPL-2.0', 'LICENSE-Linux-syscall-note'],
+  'the license texts',
+);
+mustHave(
+  ['lib/index.js', 'lib/index.d.ts', 'lib/cli/main.js', 'lib/binding.js'],
+  'lib/ (JS + types)',
+);
 const prebuilds = files.filter((p) => /^prebuilds\/linux-x64\/[^/]+\.node$/.test(p));
 check(prebuilds.length > 0, 'has a prebuilt addon in prebuilds/linux-x64', 'none');
 mustHave(
@@ -35,8 +41,14 @@ mustHave(
 const gyp = JSON.parse(
   readFileSync(new URL('../../binding.gyp', import.meta.url), 'utf8').replace(/^\s*#.*$/gm, ''),
 );
-mustHave(gyp.targets.flatMap((t) => t.sources), "every source binding.gyp lists");
-mustNotHave(/^(test|src|scripts|docs|docker|packaging|cmake|\.ci)\//, 'tests, TypeScript sources or scripts');
+mustHave(
+  gyp.targets.flatMap((t) => t.sources),
+  'every source binding.gyp lists',
+);
+mustNotHave(
+  /^(test|src|scripts|docs|docker|packaging|cmake|\.ci)\//,
+  'tests, TypeScript sources or scripts',
+);
 mustNotHave(/^kernel\/(?!include\/uapi\/)/, 'kernel sources other than the UAPI header');
 mustNotHave(/(^build\/|\.(o|ko|mod|cmd|a)$|Module\.symvers|modules\.order)/, 'build output');
 mustNotHave(/(^|\/)node_modules\//, 'node_modules');

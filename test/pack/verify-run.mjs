@@ -54,7 +54,11 @@ const log = readFileSync(values.log, 'utf8');
 const t = input.length;
 
 const sizeLine = new RegExp(`inputs ${t} bytes, outputs ${ofmSizes.join(' \\+ ')} bytes`);
-check(sizeLine.test(log), 'network info', `${t} input bytes, outputs ${ofmSizes.join(' + ')} bytes`);
+check(
+  sizeLine.test(log),
+  'network info',
+  `${t} input bytes, outputs ${ofmSizes.join(' + ')} bytes`,
+);
 check(/: ok$/m.test(log), 'inference status ok');
 
 const output = new Uint8Array(readFileSync(values.ofm));
