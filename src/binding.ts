@@ -122,7 +122,19 @@ function packageRoot(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '..');
 }
 
+/** Ethos-U devices are Linux character devices: say so before anything else fails. */
+export function checkPlatform(platform: string = process.platform): void {
+  if (platform !== 'linux') {
+    throw new EthosUError(
+      `ethos-u runs on Linux only (this is ${platform}): Ethos-U NPUs are reached through the ` +
+        'Linux kernel driver ethosu.ko and /dev/ethosuN.',
+      { code: 'ERR_ETHOSU_PLATFORM' },
+    );
+  }
+}
+
 function load(): NativeBinding {
+  checkPlatform();
   const require = createRequire(import.meta.url);
   try {
     const nodeGypBuild = require('node-gyp-build') as (dir: string) => NativeBinding;
