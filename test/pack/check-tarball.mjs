@@ -6,6 +6,8 @@
 
 import { readFileSync } from 'node:fs';
 
+import { addonSources } from '../../scripts/lib/addon-sources.mjs';
+
 const [pack] = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const files = pack.files.map((f) => f.path);
 const has = (p) => files.includes(p);
@@ -38,13 +40,7 @@ mustHave(
   'binding.gyp, native/ and the UAPI header (from-source build)',
 );
 // Every source binding.gyp compiles must be shipped, or a from-source install breaks.
-const gyp = JSON.parse(
-  readFileSync(new URL('../../binding.gyp', import.meta.url), 'utf8').replace(/^\s*#.*$/gm, ''),
-);
-mustHave(
-  gyp.targets.flatMap((t) => t.sources),
-  'every source binding.gyp lists',
-);
+mustHave(addonSources(), 'every source binding.gyp lists');
 mustNotHave(
   /^(test|src|scripts|docs|docker|packaging|cmake|\.ci)\//,
   'tests, TypeScript sources or scripts',
