@@ -294,6 +294,7 @@ describe('run: progress', () => {
     const tty = withFiles(fakeContext(new FakeLibrary(), { tty: true }), files);
     expect(await runCli(argv, tty)).toBe(0);
     expect(tty.err.text).toMatch(/run \[#+-*\] 1\/3/);
+    // eslint-disable-next-line no-control-regex -- the escape sequence is what is tested
     expect(tty.err.text).toMatch(/\r\x1b\[2K$/); // cleared at the end
 
     const json = withFiles(fakeContext(new FakeLibrary(), { tty: true }), files);
