@@ -92,6 +92,7 @@ describe.runIf(inGuest())('resource cleanup (guest)', () => {
     expect(await collectUntil(() => fdCount() === baseline)).toBe(true);
     expect(view.byteLength).toBe(64);
     expect(view.every((v) => v === 5)).toBe(true);
+    // eslint-disable-next-line no-useless-assignment -- dropping the last reference is the point
     view = undefined;
     expect(await collectUntil(() => true)).toBe(true);
     dev.close();
