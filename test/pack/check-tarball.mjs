@@ -33,8 +33,17 @@ mustHave(
   ['lib/index.js', 'lib/index.d.ts', 'lib/cli/main.js', 'lib/binding.js'],
   'lib/ (JS + types)',
 );
-const prebuilds = files.filter((p) => /^prebuilds\/linux-x64\/[^/]+\.node$/.test(p));
-check(prebuilds.length > 0, 'has a prebuilt addon in prebuilds/linux-x64', 'none');
+// One prebuild per platform users install on, each for its CPU (ELF e_machine, read from the
+// prebuilds folder the tarball was packed from).
+const elfMachine = { x64: 62, arm64: 183 };
+for (const [arch, machine] of Object.entries(elfMachine)) {
+  const found = files.filter((p) => new RegExp(`^prebuilds/linux-${arch}/[^/]+\\.node$`).test(p));
+  check(found.length > 0, `has a prebuilt addon in prebuilds/linux-${arch}`, 'none');
+  for (const p of found) {
+    const got = readFileSync(new URL(`../../${p}`, import.meta.url)).readUInt16LE(18);
+    check(got === machine, `${p} is an ELF for ${arch}`, `e_machine ${got}, expected ${machine}`);
+  }
+}
 mustHave(
   ['binding.gyp', 'native/addon.cc', 'kernel/include/uapi/ethosu.h'],
   'binding.gyp, native/ and the UAPI header (from-source build)',
