@@ -231,6 +231,48 @@ out:
 	t_end();
 }
 
+/* Restarts subsystem 0 so that its next rpmsg device carries this platform_data. */
+static int reregister_with(const char *platdata)
+{
+	if (knob_write(0, "platform_data", "%s", platdata) || knob_write(0, "crash", "100") ||
+	    emu_wait_offline(0, 3000))
+		return -1;
+	return emu_wait_online(0, ONLINE_MS) < 0 ? -1 : 0;
+}
+
+/*
+ * The recovery hook is only taken from a transport that provides one: platform_data of another
+ * kind (here a table that starts with a function, too) is never called, and nothing restarts.
+ */
+static void foreign_platform_data(void)
+{
+	long long calls = emu_stat(0, "foreign_hook_calls"), delivered;
+	int dev = -1, r;
+	uint64_t t0;
+
+	t_begin("crash: an ERR message on a device whose platform_data is not a recovery hook: "
+		"the driver calls nothing, the device stays");
+	CHECK(calls >= 0, "the emulator's stats have no foreign_hook_calls");
+	CHECK(!reregister_with("foreign"), "cannot re-register with foreign platform_data");
+	CHECK_SYS(dev, dev_open(0));
+	delivered = emu_stat(0, "tx_delivered");
+	CHECK(!knob_write(0, "send_err", "1"), "write send_err: %s", strerror(errno));
+	t0 = now_ms();
+	while (emu_stat(0, "tx_delivered") == delivered && now_ms() - t0 < 2000)
+		sleep_ms(5);
+	CHECK(emu_stat(0, "tx_delivered") > delivered, "the ERR message was not delivered");
+	/* a restart would have started within the emulator's 100 ms recovery delay */
+	sleep_ms(500);
+	CHECK_EQ(emu_stat(0, "foreign_hook_calls"), calls);
+	CHECK_EQ(emu_stat(0, "online"), 1);
+	CHECK_SYS(r, ioctl(dev, ETHOSU_IOCTL_PING));
+out:
+	close_fd(&dev);
+	if (reregister_with("recovery"))
+		t_fail(__LINE__, "cannot re-register with the recovery hook");
+	t_end();
+}
+
 /* A cancel nobody answers: -EIO after 2 s, then the driver restarts the firmware. */
 static void cancel_timeout(void)
 {
@@ -376,6 +418,7 @@ int main(void)
 	crash_with_open_fds();
 	crash_other();
 	send_err();
+	foreign_platform_data();
 	cancel_timeout();
 	lost_then_crash();
 	waiter_failed_by_crash();
