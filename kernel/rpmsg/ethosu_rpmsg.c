@@ -125,7 +125,7 @@ static void ethosu_rpmsg_shutdown(struct ethosu_device *edev)
 	struct rpmsg_endpoint *ept;
 
 	mutex_lock(&edev->mutex);
-	edev->rpdev = NULL;
+	WRITE_ONCE(edev->rpdev, NULL);
 	ept = ethosu_mailbox_close(&edev->mailbox);
 	mutex_unlock(&edev->mutex);
 
