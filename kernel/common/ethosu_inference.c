@@ -151,7 +151,11 @@ static int ethosu_inference_status(struct ethosu_inference *inf, void __user *ud
 	struct ethosu_uapi_result_status st = {};
 	int i, ret;
 
-	ret = ethosu_device_lock(inf->edev);
+	/*
+	 * Local state only: a result stays readable after the subsystem went away (its removal
+	 * finished every pending inference, so no status changes after that).
+	 */
+	ret = mutex_lock_interruptible(&inf->edev->mutex);
 	if (ret)
 		return ret;
 

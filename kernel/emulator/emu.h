@@ -91,6 +91,14 @@ struct emu_stats {
 	u64 inf_aborted;
 	u64 tx_delivered;
 	u64 tx_dropped;
+	u64 foreign_hook_calls; /* the decoy platform_data's function was called */
+};
+
+/* What the next registered rpmsg device carries as platform_data (knob platform_data). */
+enum emu_platdata {
+	EMU_PLATDATA_RECOVERY, /* struct ethosu_recovery_ops */
+	EMU_PLATDATA_NONE,
+	EMU_PLATDATA_FOREIGN, /* a decoy of another kind that also starts with a function */
 };
 
 struct emu_subsys;
@@ -144,6 +152,7 @@ struct emu_subsys {
 	unsigned int send_err;
 	enum emu_corrupt corrupt;
 	bool stalled;
+	enum emu_platdata platdata;
 	struct emu_stats stats;
 
 	/* Used only from wq: the message being handled, the one being sent, loaded networks. */

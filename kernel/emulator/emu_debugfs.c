@@ -184,6 +184,39 @@ static int corrupt_store(struct emu_subsys *ss, char *val)
 	return 0;
 }
 
+static const char *const emu_platdata_names[] = {
+	[EMU_PLATDATA_RECOVERY] = "recovery",
+	[EMU_PLATDATA_NONE] = "none",
+	[EMU_PLATDATA_FOREIGN] = "foreign",
+};
+
+static int platform_data_show(struct seq_file *s, void *unused)
+{
+	struct emu_subsys *ss = s->private;
+	enum emu_platdata pd;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ss->lock, flags);
+	pd = ss->platdata;
+	spin_unlock_irqrestore(&ss->lock, flags);
+	seq_printf(s, "%s\n", emu_platdata_names[pd]);
+	return 0;
+}
+
+static int platform_data_store(struct emu_subsys *ss, char *val)
+{
+	unsigned long flags;
+	int pd;
+
+	pd = match_string(emu_platdata_names, ARRAY_SIZE(emu_platdata_names), val);
+	if (pd < 0)
+		return -EINVAL;
+	spin_lock_irqsave(&ss->lock, flags);
+	ss->platdata = pd;
+	spin_unlock_irqrestore(&ss->lock, flags);
+	return 0;
+}
+
 static int stall_show(struct seq_file *s, void *unused)
 {
 	struct emu_subsys *ss = s->private;
@@ -259,6 +292,7 @@ static int stats_show(struct seq_file *s, void *unused)
 	seq_printf(s, "queued %u\n", queued);
 	seq_printf(s, "processing %u\n", processing);
 	seq_printf(s, "online %u\n", online);
+	seq_printf(s, "foreign_hook_calls %llu\n", st.foreign_hook_calls);
 	return 0;
 }
 
@@ -303,6 +337,7 @@ EMU_KNOB_RW(reject);
 EMU_KNOB_WO(send_err);
 EMU_KNOB_RW(corrupt);
 EMU_KNOB_RW(stall);
+EMU_KNOB_RW(platform_data);
 EMU_KNOB_WO(crash);
 DEFINE_SHOW_ATTRIBUTE(stats);
 
@@ -320,5 +355,6 @@ void emu_debugfs_create(struct emu_subsys *ss, struct dentry *root)
 	debugfs_create_file("corrupt", 0600, ss->debugfs, ss, &corrupt_fops);
 	debugfs_create_file("stall", 0600, ss->debugfs, ss, &stall_fops);
 	debugfs_create_file("crash", 0200, ss->debugfs, ss, &crash_fops);
+	debugfs_create_file("platform_data", 0600, ss->debugfs, ss, &platform_data_fops);
 	debugfs_create_file("stats", 0400, ss->debugfs, ss, &stats_fops);
 }

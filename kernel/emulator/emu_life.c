@@ -19,10 +19,43 @@
 #include "emu.h"
 
 static void emu_request_recovery(struct device *dev);
+static void emu_foreign_hook(struct device *dev);
 
-static struct ethosu_recovery_ops emu_recovery_ops = {
+static const struct ethosu_recovery_ops emu_recovery_ops = {
+	.magic = ETHOSU_RECOVERY_MAGIC,
+	.rpdev_ops = &emu_dev_ops,
 	.request_recovery = emu_request_recovery,
 };
+
+/*
+ * Test only: platform_data some other transport might carry, a table that starts with a
+ * function. The driver must not take it for a recovery hook; calls are counted in stats.
+ */
+static const struct {
+	void (*fn)(struct device *dev);
+	unsigned long pad[3];
+} emu_foreign_platdata = {
+	.fn = emu_foreign_hook,
+};
+
+static void *emu_platform_data(struct emu_subsys *ss)
+{
+	unsigned long flags;
+	enum emu_platdata pd;
+
+	spin_lock_irqsave(&ss->lock, flags);
+	pd = ss->platdata;
+	spin_unlock_irqrestore(&ss->lock, flags);
+
+	switch (pd) {
+	case EMU_PLATDATA_NONE:
+		return NULL;
+	case EMU_PLATDATA_FOREIGN:
+		return (void *)&emu_foreign_platdata;
+	default:
+		return (void *)&emu_recovery_ops;
+	}
+}
 
 /* Registers a new rpmsg device; the caller holds life_lock and the subsystem is offline. */
 int emu_online(struct emu_subsys *ss)
@@ -46,7 +79,7 @@ int emu_online(struct emu_subsys *ss)
 	rpdev->ops = &emu_dev_ops;
 	rpdev->dev.parent = &ss->pdev->dev;
 	rpdev->dev.release = emu_chan_release;
-	rpdev->dev.platform_data = &emu_recovery_ops;
+	rpdev->dev.platform_data = emu_platform_data(ss);
 	/* Same as the platform device, for a driver that allocates on the rpmsg device itself. */
 	rpdev->dev.coherent_dma_mask = DMA_BIT_MASK(32);
 	rpdev->dev.dma_mask = &rpdev->dev.coherent_dma_mask;
@@ -161,6 +194,20 @@ void emu_schedule_crash(struct emu_subsys *ss, unsigned int delay_ms)
 		queue_work(emu_ctl_wq, &ss->crash_work);
 	}
 	spin_unlock_irqrestore(&ss->lock, flags);
+}
+
+static void emu_foreign_hook(struct device *dev)
+{
+	struct emu_subsys *ss;
+	unsigned long flags;
+
+	if (!dev || dev->release != emu_chan_release)
+		return;
+	ss = container_of(to_rpmsg_device(dev), struct emu_chan, rpdev)->ss;
+	spin_lock_irqsave(&ss->lock, flags);
+	ss->stats.foreign_hook_calls++;
+	spin_unlock_irqrestore(&ss->lock, flags);
+	dev_err(&ss->pdev->dev, "the driver called foreign platform_data as a recovery hook\n");
 }
 
 static void emu_request_recovery(struct device *dev)

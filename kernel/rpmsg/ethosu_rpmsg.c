@@ -18,6 +18,18 @@
 #include "../common/ethosu_device.h"
 #include "../common/ethosu_version.h"
 
+/* The transport's recovery hook, or NULL if its platform_data is anything else. */
+static const struct ethosu_recovery_ops *ethosu_rpmsg_recovery_ops(struct rpmsg_device *rpdev)
+{
+	const struct ethosu_recovery_ops *ops = dev_get_platdata(&rpdev->dev);
+
+	if (!ops || ops->magic != ETHOSU_RECOVERY_MAGIC || ops->rpdev_ops != rpdev->ops ||
+	    !ops->request_recovery)
+		return NULL;
+
+	return ops;
+}
+
 /*
  * Restarts the firmware: through remoteproc recovery when the subsystem is a remoteproc, else
  * through the transport's recovery hook. Both only schedule the restart, which removes and
@@ -45,8 +57,8 @@ void ethosu_rpmsg_request_recovery(struct ethosu_device *edev)
 		}
 	}
 
-	ops = dev_get_platdata(&rpdev->dev);
-	if (ops && ops->request_recovery) {
+	ops = ethosu_rpmsg_recovery_ops(rpdev);
+	if (ops) {
 		dev_warn(&edev->dev, "requesting a firmware restart\n");
 		ops->request_recovery(&rpdev->dev);
 		return;
@@ -113,7 +125,7 @@ static void ethosu_rpmsg_shutdown(struct ethosu_device *edev)
 	struct rpmsg_endpoint *ept;
 
 	mutex_lock(&edev->mutex);
-	edev->rpdev = NULL;
+	WRITE_ONCE(edev->rpdev, NULL);
 	ept = ethosu_mailbox_close(&edev->mailbox);
 	mutex_unlock(&edev->mutex);
 

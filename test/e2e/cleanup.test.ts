@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
+import { readFileSync } from 'node:fs';
+
 import { describe, expect, it } from 'vitest';
 
 import { Device, type Buffer, type Inference } from '../../src/index.js';
@@ -11,6 +13,13 @@ import {
   pattern,
   withLatency,
 } from './helpers.js';
+
+/** Mappings of Ethos-U buffers in this process (/proc/self/maps names them by their anon inode). */
+function bufferMappings(): number {
+  return readFileSync('/proc/self/maps', 'utf8')
+    .split('\n')
+    .filter((l) => l.endsWith('anon_inode:ethosu-buffer')).length;
+}
 
 describe.runIf(inGuest())('resource cleanup (guest)', () => {
   it('no fd leaks after 10,000 inference cycles', async () => {
@@ -83,6 +92,7 @@ describe.runIf(inGuest())('resource cleanup (guest)', () => {
   it('a buffer view kept alive after its Buffer is dropped stays readable, then is freed', async () => {
     const dev = Device.open(0);
     const baseline = fdCount();
+    const mappings = bufferMappings();
     let view: Uint8Array | undefined = (() => {
       const b = dev.createBuffer(64);
       b.data.fill(5);
@@ -92,9 +102,11 @@ describe.runIf(inGuest())('resource cleanup (guest)', () => {
     expect(await collectUntil(() => fdCount() === baseline)).toBe(true);
     expect(view.byteLength).toBe(64);
     expect(view.every((v) => v === 5)).toBe(true);
+    expect(bufferMappings()).toBe(mappings + 1);
     // eslint-disable-next-line no-useless-assignment -- dropping the last reference is the point
     view = undefined;
-    expect(await collectUntil(() => true)).toBe(true);
+    // The view was the last user of the mapping: collecting it unmaps the buffer.
+    expect(await collectUntil(() => bufferMappings() === mappings)).toBe(true);
     dev.close();
   });
 
