@@ -195,7 +195,17 @@ struct ethosu_uapi_result_status_u32 {
 	struct ethosu_uapi_pmu_counts_u32 pmu_count;
 };
 
-/* 4 bytes: ETHOSU_UAPI_STATUS_OK if the firmware acknowledged the cancel */
+/*
+ * 4 bytes, written by INFERENCE_CANCEL when it returns 0:
+ *  - OK: the firmware accepted the cancel; the inference status reads ABORTED from then on.
+ *  - ERROR: nothing was cancelled. Either the inference had already ended (its fd polls
+ *    readable), or the firmware refused (it is running the inference): then the status stays
+ *    RUNNING and the inference ends later with the firmware's own result (OK with valid outputs,
+ *    or an error), exactly as if no cancel had been asked.
+ * In every case the firmware may read the IFM and write the OFM buffers until the inference fd
+ * polls readable. The kernel keeps the buffers alive until then (closing the fds is safe), but
+ * user space must not reuse them for another inference earlier.
+ */
 struct ethosu_uapi_cancel_inference_status {
 	enum ethosu_uapi_status status;
 };
