@@ -40,7 +40,13 @@
 	ETHOSU_IOR(0x10, struct ethosu_uapi_buffer_create)
 #define ETHOSU_IOCTL_NETWORK_CREATE \
 	ETHOSU_IOR(0x20, struct ethosu_uapi_network_create)
-/* Network fd */
+/*
+ * Network fd. INFERENCE_CREATE sends the request to the firmware; when the transport has no free
+ * TX buffer (the firmware is not taking requests) it waits up to 15 s for one, then fails with
+ * ETIME, or fails with EAGAIN at once if the network fd is O_NONBLOCK (fcntl F_SETFL). Calls
+ * that wait for a firmware answer (NETWORK_INFO up to 3 s, INFERENCE_CANCEL up to 2 s) fail with
+ * ETIME when none comes, and every wait ends at once when the process is killed.
+ */
 #define ETHOSU_IOCTL_NETWORK_INFO \
 	ETHOSU_IOR(0x21, struct ethosu_uapi_network_info)
 #define ETHOSU_IOCTL_INFERENCE_CREATE \
