@@ -204,6 +204,12 @@ describe('run: failures', () => {
     expect(await runCli(['run', '--index', '1', '-i', 'a.bin', '--json'], ctx)).toBe(1);
     const inf = JSON.parse(ctx.out.text).inferences[0];
     expect(inf).toMatchObject({ status: 'timeout', cancelled: false, finalStatus: 'running' });
+    const text = withFiles(fakeContext(lib), { 'a.bin': input(490, 1) });
+    expect(await runCli(['run', '--index', '1', '-i', 'a.bin', '-t', '20'], text)).toBe(1);
+    expect(text.out.text).toContain(
+      'inference 0 (a.bin): timed out after 20 ms, the firmware refused to cancel it (it may ' +
+        'still write the old buffers, so the next inference gets new ones); status running\n',
+    );
   });
 
   it('an IFM of the wrong size: exit 2, says expected and actual, runs nothing', async () => {
