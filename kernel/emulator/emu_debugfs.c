@@ -339,7 +339,6 @@ static ssize_t name##_write(struct file *file, const char __user *ubuf,	\
 static const struct file_operations name##_fops = {				\
 	.owner = THIS_MODULE,							\
 	.open = simple_open,							\
-	.llseek = no_llseek,							\
 	.write = name##_write,							\
 }
 
