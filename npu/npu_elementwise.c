@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0-only OR Apache-2.0
+/*
+ * NPU_OP_ELEMENTWISE over the OFM's shape. IFM2 may broadcast along H, W or C, be a scalar
+ * (IFM2_SCALAR), or be the first operand (reversed). Operands are read minus their zero points.
+ *
+ * ADD/SUB: a * OPA_SCALE +/- b * OPB_SCALE (16-bit operand scales; the 32-bit "advanced" operand
+ * scaling modes are not modelled), then OFM_SCALE. MUL: a * b, then OFM_SCALE; with a 32-bit
+ * operand only the OFM shift applies (Vela's int32 softmax relies on a shift of 31 being a
+ * rounding doubling high multiply). MIN/MAX/ABS: then OFM_SCALE. SHL/SHR shift a by b (SHR
+ * rounds with the OFM rounding mode); CLZ counts the leading zeros of a as a 32-bit word.
+ */
+#include "npu_internal.h"
+
+static u32 clz32(u32 v)
+{
+	u32 n = 0;
+
+	if (!v)
+		return 32;
+	while (!(v & 0x80000000u)) {
+		v <<= 1;
+		n++;
+	}
+	return n;
+}
+
+static enum npu_status operand(struct npu_state *st, const struct npu_fm *fm, u32 y, u32 x, u32 c,
+			       s64 *v)
+{
+	u8 *p;
+
+	if (npu_fm_addr(st, fm, y, x, c, false, &p))
+		return st->res->status;
+	*v = npu_fm_load(fm, p) - fm->zero_point;
+	return NPU_OK;
+}
+
+static enum npu_status compute(struct npu_state *st, u32 mode, const struct npu_fm *ofm,
+			       bool wide, s64 a, s64 b, s64 *out)
+{
+	u32 scale = st->r1[NPU_SET_OFM_SCALE], shift = st->r1p[NPU_SET_OFM_SCALE] & 0x3f;
+	s64 v;
+
+	switch (mode) {
+	case NPU_EW_ADD:
+	case NPU_EW_SUB:
+		a *= (s64)st->r1[NPU_SET_OPA_SCALE];
+		b *= (s64)st->r1[NPU_SET_OPB_SCALE];
+		v = mode == NPU_EW_ADD ? a + b : a - b;
+		*out = npu_scale(v, scale, shift, ofm->round);
+		return NPU_OK;
+	case NPU_EW_MUL:
+		*out = wide ? npu_round_shift(a * b, shift, ofm->round) :
+			      npu_scale(a * b, scale, shift, ofm->round);
+		return NPU_OK;
+	case NPU_EW_MIN:
+	case NPU_EW_MAX:
+		v = (mode == NPU_EW_MIN) == (a < b) ? a : b;
+		*out = npu_scale(v, scale, shift, ofm->round);
+		return NPU_OK;
+	case NPU_EW_ABS:
+		*out = npu_scale(a < 0 ? -a : a, scale, shift, ofm->round);
+		return NPU_OK;
+	case NPU_EW_CLZ:
+		*out = clz32((u32)a);
+		return NPU_OK;
+	case NPU_EW_SHL:
+		b = npu_clamp(b, 0, 31);
+		*out = npu_clamp(a * ((s64)1 << b), -0x80000000ll, 0x7fffffffll);
+		return NPU_OK;
+	case NPU_EW_SHR:
+		*out = npu_round_shift(a, (u32)npu_clamp(b, 0, 31), ofm->round);
+		return NPU_OK;
+	default:
+		return npu_fail(st, NPU_ERR_UNSUPPORTED, "elementwise LRELU not modelled");
+	}
+}
+
+enum npu_status npu_op_elementwise(struct npu_state *st, u32 mode)
+{
+	u32 bc = st->r0[NPU_SET_IFM2_BROADCAST];
+	bool scalar = bc & NPU_BCAST_SCALAR, unary = mode == NPU_EW_ABS || mode == NPU_EW_CLZ;
+	struct npu_fm ifm, ifm2, ofm;
+	u32 y, x, c;
+	bool wide;
+
+	if (mode > NPU_EW_SHL)
+		return npu_fail(st, NPU_ERR_STREAM, "reserved elementwise mode");
+	if (npu_fm_read_regs(st, 0, &ifm) || npu_fm_read_regs(st, 2, &ofm))
+		return st->res->status;
+	if (!unary && !scalar && npu_fm_read_regs(st, 1, &ifm2))
+		return st->res->status;
+	if (NPU_PREC_IFM_SCALE_MODE(st->r0[NPU_SET_IFM_PRECISION]) &&
+	    (mode == NPU_EW_ADD || mode == NPU_EW_SUB))
+		return npu_fail(st, NPU_ERR_UNSUPPORTED, "32-bit operand scaling not modelled");
+	if (scalar || unary) {
+		npu_memset(&ifm2, 0, sizeof(ifm2));
+		ifm2.elem = ifm.elem;
+	}
+	wide = ifm.elem == 4 || (!unary && ifm2.elem == 4);
+
+	for (y = 0; y < ofm.height; y++) {
+		for (x = 0; x < ofm.width; x++) {
+			for (c = 0; c < ofm.depth; c++) {
+				s64 a, b = 0, v;
+				u8 *p;
+
+				if (operand(st, &ifm, y, x, c, &a))
+					return st->res->status;
+				if (scalar) {
+					u16 s = st->r0[NPU_SET_IFM2_SCALAR];
+
+					b = ifm.is_signed ? (s64)(s16)s : (s64)s;
+				} else if (!unary &&
+					   operand(st, &ifm2, bc & NPU_BCAST_H ? 0 : y,
+						   bc & NPU_BCAST_W ? 0 : x, bc & NPU_BCAST_C ? 0 : c,
+						   &b)) {
+					return st->res->status;
+				}
+				if (bc & NPU_BCAST_REVERSED) {
+					v = a;
+					a = b;
+					b = v;
+				}
+				if (compute(st, mode, &ofm, wide, a, b, &v) ||
+				    npu_output(st, &ofm, v, &v) ||
+				    npu_fm_addr(st, &ofm, y, x, c, true, &p))
+					return st->res->status;
+				npu_fm_store(&ofm, p, v);
+			}
+		}
+	}
+	return NPU_OK;
+}

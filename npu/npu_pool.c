@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0-only OR Apache-2.0
+/*
+ * NPU_OP_POOL. MAX and AVERAGE work per channel over the kernel window (padding excluded);
+ * REDUCE_SUM sums the window over every IFM channel into each OFM channel, which is how Vela
+ * sums a softmax's exponentials. With the OFM precision's global-scale bit the result is scaled
+ * by OFM_SCALE (Vela folds 1/N of an average into it); without it MAX and REDUCE_SUM pass the
+ * value through and AVERAGE divides by the number of valid elements, rounding half away from
+ * zero as TensorFlow Lite does.
+ */
+#include "npu_internal.h"
+
+enum npu_status npu_op_pool(struct npu_state *st, u32 mode)
+{
+	struct npu_fm ifm, ofm;
+	struct npu_kernel k;
+	u32 oy, ox, oc, ky, kx, c;
+
+	if (mode > NPU_POOL_REDUCE_SUM)
+		return npu_fail(st, NPU_ERR_STREAM, "reserved pooling mode");
+	if (npu_fm_read_regs(st, 0, &ifm) || npu_fm_read_regs(st, 2, &ofm) ||
+	    npu_kernel_read(st, &ofm, &k))
+		return st->res->status;
+	if (mode != NPU_POOL_REDUCE_SUM && ifm.depth != ofm.depth)
+		return npu_fail(st, NPU_ERR_STREAM, "pooling with IFM depth != OFM depth");
+
+	for (oy = 0; oy < ofm.height; oy++) {
+		for (ox = 0; ox < ofm.width; ox++) {
+			for (oc = 0; oc < ofm.depth; oc++) {
+				s64 acc = mode == NPU_POOL_MAX ? NPU_S64_MIN : 0, v;
+				u32 n = 0;
+				u8 *p;
+
+				for (ky = 0; ky < k.kh; ky++) {
+					s64 iy = (s64)oy * k.sy - k.pad_top + (s64)ky * k.dy;
+
+					if (iy < 0 || iy >= k.ifm_h)
+						continue;
+					for (kx = 0; kx < k.kw; kx++) {
+						s64 ix = (s64)ox * k.sx - k.pad_left + (s64)kx * k.dx;
+						u32 c0 = mode == NPU_POOL_REDUCE_SUM ? 0 : oc;
+						u32 c1 = mode == NPU_POOL_REDUCE_SUM ? ifm.depth : oc + 1;
+
+						if (ix < 0 || ix >= k.ifm_w)
+							continue;
+						for (c = c0; c < c1; c++) {
+							if (npu_fm_addr(st, &ifm, (u32)iy, (u32)ix, c,
+									false, &p))
+								return st->res->status;
+							v = npu_fm_load(&ifm, p) - ifm.zero_point;
+							if (mode == NPU_POOL_MAX)
+								acc = v > acc ? v : acc;
+							else
+								acc += v;
+							n++;
+						}
+					}
+				}
+				if (!n)
+					acc = 0;
+				if (ofm.global_scale) {
+					acc = npu_scale(acc, st->r1[NPU_SET_OFM_SCALE],
+							st->r1p[NPU_SET_OFM_SCALE] & 0x3f, ofm.round);
+				} else if (mode == NPU_POOL_AVERAGE && n) {
+					acc = (acc + (acc >= 0 ? (s64)n / 2 : -(s64)n / 2)) / (s64)n;
+				}
+				if (npu_output(st, &ofm, acc, &v) ||
+				    npu_fm_addr(st, &ofm, oy, ox, oc, true, &p))
+					return st->res->status;
+				npu_fm_store(&ofm, p, v);
+			}
+		}
+	}
+	return NPU_OK;
+}
