@@ -16,7 +16,7 @@ enum npu_status {
 	NPU_ERR_PAYLOAD,	/* the COP1 driver payload is malformed or truncated */
 	NPU_ERR_CONFIG,		/* the payload was compiled for another NPU (CONFIG/ID words) */
 	NPU_ERR_STREAM,		/* malformed command stream (unknown or truncated command) */
-	NPU_ERR_LIMIT,		/* more commands than npu_config.max_commands, or no STOP */
+	NPU_ERR_LIMIT,		/* over max_commands or max_work, or no NPU_OP_STOP */
 	NPU_ERR_REGION,		/* an address outside its region, or an unset region */
 	NPU_ERR_WEIGHTS,	/* the weight or scale stream does not decode */
 	NPU_ERR_UNSUPPORTED,	/* a valid operation this model does not implement (yet) */
@@ -55,7 +55,9 @@ struct npu_hw {
 };
 
 #define NPU_REGIONS 8
-#define NPU_DEFAULT_MAX_COMMANDS (1u << 20)
+#define NPU_DEFAULT_MAX_COMMANDS 0x100000u
+/* About a second of host time; a KWS inference takes 2.6 million. */
+#define NPU_DEFAULT_MAX_WORK 0x10000000ull
 
 struct npu_region {
 	u8 *base;		/* NULL: region not provided; any access fails */
@@ -66,6 +68,7 @@ struct npu_region {
 struct npu_config {
 	const struct npu_hw *hw;
 	u32 max_commands;	/* 0: NPU_DEFAULT_MAX_COMMANDS */
+	u64 max_work;		/* feature-map element accesses; 0: NPU_DEFAULT_MAX_WORK */
 	void *workspace;	/* scratch for decoded weights; 8-byte aligned */
 	size_t workspace_size;
 };

@@ -64,6 +64,38 @@ static enum npu_status read_scale(struct npu_state *st, const struct npu_fm *ofm
 	return NPU_OK;
 }
 
+/* Sum of (ifm - zero point) * weight over the kernel window of one OFM element. */
+static enum npu_status conv_acc(struct npu_state *st, const struct npu_fm *ifm,
+				const struct npu_kernel *k, const struct npu_wgeom *g, const s16 *w,
+				u32 oy, u32 ox, u32 oc, s64 *acc)
+{
+	u32 ky, kx, ic;
+	u8 *p;
+
+	*acc = 0;
+	for (ky = 0; ky < k->kh; ky++) {
+		s64 iy = (s64)oy * k->sy - k->pad_top + (s64)ky * k->dy;
+
+		if (iy < 0 || iy >= k->ifm_h)
+			continue;
+		for (kx = 0; kx < k->kw; kx++) {
+			s64 ix = (s64)ox * k->sx - k->pad_left + (s64)kx * k->dx;
+			const s16 *wk = w + (((size_t)oc * k->kh + ky) * k->kw + kx) * g->ifm_depth;
+
+			if (ix < 0 || ix >= k->ifm_w)
+				continue;
+			for (ic = 0; ic < g->ifm_depth; ic++) {
+				u32 c = g->depthwise ? oc : ic;
+
+				if (npu_fm_addr(st, ifm, (u32)iy, (u32)ix, c, false, &p))
+					return st->res->status;
+				*acc += (npu_fm_load(ifm, p) - ifm->zero_point) * wk[ic];
+			}
+		}
+	}
+	return NPU_OK;
+}
+
 enum npu_status npu_op_conv(struct npu_state *st, bool depthwise)
 {
 	struct npu_fm ifm, ofm;
@@ -72,7 +104,7 @@ enum npu_status npu_op_conv(struct npu_state *st, bool depthwise)
 	const u8 *wsrc;
 	u64 wlen, wcount;
 	s16 *w, *tmp;
-	u32 oy, ox, oc, ky, kx, ic;
+	u32 oy, ox, oc;
 
 	if (npu_fm_read_regs(st, 0, &ifm) || npu_fm_read_regs(st, 2, &ofm) ||
 	    npu_kernel_read(st, &ofm, &k))
@@ -96,7 +128,10 @@ enum npu_status npu_op_conv(struct npu_state *st, bool depthwise)
 	g.dil_y = k.dy;
 
 	/* Workspace: the OHWI volume, then the decoder's buffers. */
-	wcount = (u64)g.ofm_depth * g.kh * g.kw * g.ifm_depth;
+	/* Checked in two steps so that the 64-bit product cannot wrap. */
+	wcount = (u64)g.ofm_depth * g.kh * g.kw;
+	if (wcount * 2 + 8 <= st->ws_size)
+		wcount *= g.ifm_depth;
 	if (wcount * 2 + 8 > st->ws_size)
 		return npu_fail(st, NPU_ERR_WORKSPACE, "workspace too small for the weights");
 	w = (s16 *)st->ws;
@@ -114,40 +149,18 @@ enum npu_status npu_op_conv(struct npu_state *st, bool depthwise)
 		return st->res->status;
 
 	for (oc = 0; oc < ofm.depth; oc++) {
-		s64 bias;
-		u32 scale, shift;
+		s64 bias = 0;
+		u32 scale = 0, shift = 0;
 
 		if (read_scale(st, &ofm, oc, &bias, &scale, &shift))
 			return st->res->status;
 		for (oy = 0; oy < ofm.height; oy++) {
 			for (ox = 0; ox < ofm.width; ox++) {
-				s64 acc = 0, v;
+				s64 acc, v;
 				u8 *p;
 
-				for (ky = 0; ky < k.kh; ky++) {
-					s64 iy = (s64)oy * k.sy - k.pad_top + (s64)ky * k.dy;
-
-					if (iy < 0 || iy >= k.ifm_h)
-						continue;
-					for (kx = 0; kx < k.kw; kx++) {
-						s64 ix = (s64)ox * k.sx - k.pad_left + (s64)kx * k.dx;
-						const s16 *wk;
-
-						if (ix < 0 || ix >= k.ifm_w)
-							continue;
-						wk = w + (((size_t)oc * k.kh + ky) * k.kw + kx) *
-							 g.ifm_depth;
-						for (ic = 0; ic < g.ifm_depth; ic++) {
-							u32 c = depthwise ? oc : ic;
-
-							if (npu_fm_addr(st, &ifm, (u32)iy, (u32)ix, c,
-									false, &p))
-								return st->res->status;
-							acc += (npu_fm_load(&ifm, p) - ifm.zero_point) *
-							       wk[ic];
-						}
-					}
-				}
+				if (conv_acc(st, &ifm, &k, &g, w, oy, ox, oc, &acc))
+					return st->res->status;
 				st->res->macs += (u64)k.kh * k.kw * g.ifm_depth;
 				v = npu_scale(acc + bias, scale, shift, ofm.round);
 				if (npu_output(st, &ofm, v, &v) ||

@@ -31,7 +31,7 @@ enum npu_status npu_op_dma(struct npu_state *st)
 		return st->res->status;
 	if (dreg & NPU_DMA_REGION_INTERNAL) {
 		if (dst > st->hw->shram_bytes || len > st->hw->shram_bytes - dst)
-			return npu_fail(st, NPU_ERR_REGION, "DMA into internal memory out of range");
+			return npu_fail(st, NPU_ERR_REGION, "DMA past internal memory");
 		d = st->shram + dst;
 	} else {
 		d = npu_region_ptr(st, DMA_REGION_NUM(dreg), dst, len, true);

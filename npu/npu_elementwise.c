@@ -102,7 +102,7 @@ enum npu_status npu_op_elementwise(struct npu_state *st, u32 mode)
 	for (y = 0; y < ofm.height; y++) {
 		for (x = 0; x < ofm.width; x++) {
 			for (c = 0; c < ofm.depth; c++) {
-				s64 a, b = 0, v;
+				s64 a = 0, b = 0, v;
 				u8 *p;
 
 				if (operand(st, &ifm, y, x, c, &a))
@@ -111,10 +111,9 @@ enum npu_status npu_op_elementwise(struct npu_state *st, u32 mode)
 					u16 s = st->r0[NPU_SET_IFM2_SCALAR];
 
 					b = ifm.is_signed ? (s64)(s16)s : (s64)s;
-				} else if (!unary &&
-					   operand(st, &ifm2, bc & NPU_BCAST_H ? 0 : y,
-						   bc & NPU_BCAST_W ? 0 : x, bc & NPU_BCAST_C ? 0 : c,
-						   &b)) {
+				} else if (!unary && operand(st, &ifm2, bc & NPU_BCAST_H ? 0 : y,
+							     bc & NPU_BCAST_W ? 0 : x,
+							     bc & NPU_BCAST_C ? 0 : c, &b)) {
 					return st->res->status;
 				}
 				if (bc & NPU_BCAST_REVERSED) {

@@ -48,8 +48,8 @@ static s32 zero_point(const struct npu_fm *fm, u16 raw)
 /* which: 0 IFM, 1 IFM2, 2 OFM. The caller fills in height/width of input maps. */
 enum npu_status npu_fm_read_regs(struct npu_state *st, int which, struct npu_fm *fm)
 {
-	u32 b = which == 0 ? NPU_SET_IFM_BASE0 : which == 1 ? NPU_SET_IFM2_BASE0 : NPU_SET_OFM_BASE0;
-	u32 i, prec, size;
+	static const u32 bases[3] = { NPU_SET_IFM_BASE0, NPU_SET_IFM2_BASE0, NPU_SET_OFM_BASE0 };
+	u32 b = bases[which], i, prec, size;
 
 	npu_memset(fm, 0, sizeof(*fm));
 	for (i = 0; i < 4; i++)
@@ -96,6 +96,9 @@ enum npu_status npu_fm_addr(struct npu_state *st, const struct npu_fm *fm, u32 y
 	unsigned int t = 0;
 	u64 off;
 
+	/* Every element goes through here: the place to bound an operation's time. */
+	if (++st->work > st->max_work)
+		return npu_fail(st, NPU_ERR_LIMIT, "work limit reached (feature map too large)");
 	if (x >= fm->w0) {
 		x -= fm->w0;
 		t = 1;

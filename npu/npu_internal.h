@@ -32,9 +32,10 @@ struct npu_state {
 	u32 r1[NPU_REG_SLOTS];		/* cmd1 payloads by opcode */
 	u16 r1p[NPU_REG_SLOTS];		/* cmd1 immediates by opcode */
 	u8 shram[64 * 1024];		/* internal memory: the DMA target for LUTs */
+	u64 work, max_work;		/* element accesses so far, and the limit */
 	u8 *ws;				/* the rest of the workspace: decoded weights */
 	size_t ws_size;
-} __attribute__((aligned(8)));
+};
 
 enum npu_status npu_fail(struct npu_state *st, enum npu_status s, const char *msg);
 
@@ -84,6 +85,6 @@ struct npu_wgeom {
 };
 
 enum npu_status npu_weights_decode(struct npu_state *st, const u8 *src, size_t len,
-				   const struct npu_wgeom *g, s16 *ohwi, s16 *tmp, size_t tmp_count);
+				   const struct npu_wgeom *g, s16 *ohwi, s16 *tmp, size_t ntmp);
 
 #endif

@@ -204,8 +204,8 @@ static bool offline_offsets(const struct fb *f, u64 model, const u8 **offs, u32 
 			return false;
 		if (!fb_str_eq(f, md, 0, "OfflineMemoryAllocation"))
 			continue;
-		if (!fb_scalar_u32(f, md, 1, 0, &bidx) || !buffer_data(f, model, bidx, offs, &size) ||
-		    size < 12 || size % 4)
+		if (!fb_scalar_u32(f, md, 1, 0, &bidx) ||
+		    !buffer_data(f, model, bidx, offs, &size) || size < 12 || size % 4)
 			return false;
 		*count = npu_le32(*offs + 8);
 		if (*count > (size - 12) / 4)
@@ -231,7 +231,7 @@ enum npu_status npu_model_parse(const u8 *buf, size_t size, struct npu_model *m)
 	if (!fb_vec(&f, model, 2, 4, &nsg, &sgs) || nsg != 1 || !fb_vec_table(&f, sgs, 0, &sg))
 		return bad(m, "model must have exactly one subgraph");
 	if (!fb_vec(&f, sg, 3, 4, &nops, &ops) || nops != 1 || !fb_vec_table(&f, ops, 0, &op))
-		return bad(m, "subgraph must be exactly one ethos-u operator (CPU operators not run)");
+		return bad(m, "subgraph must be one ethos-u operator alone");
 	if (!fb_scalar_u32(&f, op, 0, 0, &opcode) || !fb_vec(&f, model, 1, 4, &ncodes, &codes) ||
 	    opcode >= ncodes || !fb_vec_table(&f, codes, opcode, &code) ||
 	    !fb_str_eq(&f, code, 1, "ethos-u"))
@@ -308,8 +308,10 @@ void npu_model_regions(const struct npu_model *m, u8 *arena, struct npu_region r
 			regions[r].size = mr->size;
 			regions[r].writable = false;
 		} else {
-			/* An arena region reaches to the arena's end: Vela addresses past the
-			 * tensor's own size (IFM and scratch share the arena). */
+			/*
+			 * An arena region reaches to the arena's end: Vela addresses past the
+			 * tensor's own size (IFM and scratch share the arena).
+			 */
 			regions[r].base = arena + mr->arena_offset;
 			regions[r].size = m->arena_size - (size_t)mr->arena_offset;
 			regions[r].writable = true;

@@ -71,7 +71,7 @@ static enum npu_status exec_cmd0(struct npu_state *st, u32 op, u32 param, bool *
 		return npu_op_dma(st);
 	default:
 		if (op < 0x100)
-			return npu_fail(st, NPU_ERR_STREAM, "unknown NPU operation in the command stream");
+			return npu_fail(st, NPU_ERR_STREAM, "unknown NPU operation");
 		st->r0[op] = (u16)param;
 		return NPU_OK;
 	}
@@ -90,11 +90,11 @@ static enum npu_status run_stream(struct npu_state *st, const u8 *words, u32 cou
 
 		st->res->fail_offset = base_off + 4 * i;
 		if (st->res->commands >= limit)
-			return npu_fail(st, NPU_ERR_LIMIT, "command limit reached before NPU_OP_STOP");
+			return npu_fail(st, NPU_ERR_LIMIT, "command limit reached");
 		st->res->commands++;
 		if (w & NPU_CMD1_FLAG) {
 			if (i + 1 >= count)
-				return npu_fail(st, NPU_ERR_STREAM, "cmd1 without its payload word");
+				return npu_fail(st, NPU_ERR_STREAM, "cmd1 without payload");
 			st->r1[op] = npu_le32(words + 4 * (size_t)(i + 1));
 			st->r1p[op] = (u16)param;
 			i += 2;
@@ -114,7 +114,7 @@ enum npu_status npu_run(const struct npu_config *cfg, const u8 *cop1, size_t siz
 			const struct npu_region regions[NPU_REGIONS], struct npu_result *res)
 {
 	struct npu_state *st;
-	bool have_config = false;
+	bool have_config = false, have_stream = false;
 	size_t pos;
 	unsigned int i;
 
@@ -123,14 +123,14 @@ enum npu_status npu_run(const struct npu_config *cfg, const u8 *cop1, size_t siz
 	npu_memset(res, 0, sizeof(*res));
 	if (!cfg || !cfg->hw || !regions || (!cop1 && size)) {
 		res->status = NPU_ERR_ARG;
-		res->message = "npu_run: NULL configuration, NPU or regions";
+		res->message = "NULL configuration, NPU or regions";
 		return res->status;
 	}
 	/* The state (with its SHRAM copy) lives in the workspace: no stack, no statics. */
 	if (!cfg->workspace || ((uintptr_t)cfg->workspace & 7) ||
 	    cfg->workspace_size < sizeof(*st)) {
 		res->status = NPU_ERR_WORKSPACE;
-		res->message = "npu_run: workspace missing, unaligned or smaller than the state";
+		res->message = "workspace missing, unaligned or too small";
 		return res->status;
 	}
 	st = cfg->workspace;
@@ -138,6 +138,7 @@ enum npu_status npu_run(const struct npu_config *cfg, const u8 *cop1, size_t siz
 	st->ws = (u8 *)cfg->workspace + sizeof(*st);
 	st->ws_size = cfg->workspace_size - sizeof(*st);
 	st->cfg = cfg;
+	st->max_work = cfg->max_work ? cfg->max_work : NPU_DEFAULT_MAX_WORK;
 	st->hw = cfg->hw;
 	st->res = res;
 	for (i = 0; i < NPU_REGIONS; i++)
@@ -168,19 +169,22 @@ enum npu_status npu_run(const struct npu_config *cfg, const u8 *cop1, size_t siz
 		case DA_CMDSTREAM:
 			len = ((tag >> 8) & 0xff) << 16 | tag >> 16;
 			if (!have_config)
-				return npu_fail(st, NPU_ERR_PAYLOAD, "CMDSTREAM before a CONFIG tag");
+				return npu_fail(st, NPU_ERR_PAYLOAD, "CMDSTREAM before CONFIG");
 			if ((size - pos) / 4 < len)
 				return npu_fail(st, NPU_ERR_PAYLOAD,
 						"CMDSTREAM longer than the payload");
 			if (run_stream(st, cop1 + pos, len, (u32)pos))
 				return res->status;
 			pos += 4 * (size_t)len;
+			have_stream = true;
 			break;
 		default:
-			return npu_fail(st, NPU_ERR_PAYLOAD, "unknown driver action tag in payload");
+			return npu_fail(st, NPU_ERR_PAYLOAD, "unknown driver action");
 		}
 	}
 	if (!have_config)
 		return npu_fail(st, NPU_ERR_PAYLOAD, "payload has no CONFIG tag");
+	if (!have_stream)
+		return npu_fail(st, NPU_ERR_PAYLOAD, "payload has no CMDSTREAM tag");
 	return res->status;
 }

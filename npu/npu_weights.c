@@ -72,7 +72,8 @@ static enum npu_status mlw_decode(struct npu_state *st, const u8 *src, size_t le
 	while (total < need) {
 		u32 zdiv = get(&b, 3), wdiv, nval, znval, zlen;
 		u32 w_pos = 0, z_pos = 0, wp_pos = 0, zp_pos = 0, w_carry = 0, z_carry = 0;
-		u32 wq[12] = { 0 }, zq[12] = { 0 }, wpq[12], zpq[12], wn = 0, zn = 0, wpn = 0, zpn = 0;
+		u32 wq[12] = { 0 }, zq[12] = { 0 }, wpq[12], zpq[12];
+		u32 wn = 0, zn = 0, wpn = 0, zpn = 0;
 		bool wtrunc, newpal, zrun, raw, wen = false, zen = false, wpen, zpen;
 
 		while (zdiv == ZDIV_EOS && !b.err) {
@@ -80,7 +81,7 @@ static enum npu_status mlw_decode(struct npu_state *st, const u8 *src, size_t le
 			zdiv = get(&b, 3);
 		}
 		if (b.err)
-			return npu_fail(st, NPU_ERR_WEIGHTS, "weight stream ends before all weights");
+			return npu_fail(st, NPU_ERR_WEIGHTS, "weight stream ends early");
 		if (zdiv > 3 && zdiv != ZDIV_NONE)
 			return npu_fail(st, NPU_ERR_WEIGHTS, "weight stream: reserved ZDIV");
 		nval = get(&b, 15) + 1;
@@ -89,9 +90,9 @@ static enum npu_status mlw_decode(struct npu_state *st, const u8 *src, size_t le
 		newpal = get(&b, 1);
 		zrun = zdiv != ZDIV_NONE;
 		if (first && !newpal)
-			return npu_fail(st, NPU_ERR_WEIGHTS, "weight stream: first slice without palette");
+			return npu_fail(st, NPU_ERR_WEIGHTS, "weight stream: no palette");
 		if (!newpal && zrun != prev_zrun)
-			return npu_fail(st, NPU_ERR_WEIGHTS, "weight stream: zero-run mode changed");
+			return npu_fail(st, NPU_ERR_WEIGHTS, "weight stream: zero-run mode");
 		first = false;
 		prev_zrun = zrun;
 		if (newpal) {
@@ -117,7 +118,7 @@ static enum npu_status mlw_decode(struct npu_state *st, const u8 *src, size_t le
 		znval = nval + (newpal ? 1 : 0);
 		zlen = zdiv < 3 ? 12 : 8;
 		ws->zv[0] = 0;
-		/* Chunks: the unary parts of this chunk, then the remainders of the previous one. */
+		/* Chunks: this chunk's unary parts, then the previous chunk's remainders. */
 		do {
 			s32 bal = zrun ? (s32)w_pos - (s32)z_pos : 0;
 			u32 wu0 = 0, wu1, maxs, cnt, k;
@@ -175,7 +176,7 @@ static enum npu_status mlw_decode(struct npu_state *st, const u8 *src, size_t le
 				u32 v = (wpq[k] << wdiv) + get(&b, wdiv);
 
 				if (wpq[k] >= 512 || v >= 512)
-					return npu_fail(st, NPU_ERR_WEIGHTS, "weight index above 9 bits");
+					return npu_fail(st, NPU_ERR_WEIGHTS, "weight above 9 bits");
 				ws->wv[wp_pos++] = (u16)v;
 			}
 			for (k = 0; zpen && k < zpn && zp_pos < znval; k++) {
@@ -184,7 +185,7 @@ static enum npu_status mlw_decode(struct npu_state *st, const u8 *src, size_t le
 				ws->zv[zp_pos++] = (zpq[k] << zdiv) + get(&b, zdiv);
 			}
 			if (b.err)
-				return npu_fail(st, NPU_ERR_WEIGHTS, "weight stream truncated in a slice");
+				return npu_fail(st, NPU_ERR_WEIGHTS, "weight slice truncated");
 		} while (wen || zen);
 
 		/* Interleave: leading zeros, then each weight followed by its zero run. */
@@ -220,50 +221,87 @@ static u32 round_up(u32 v, u32 m)
  * Walks the brick order. With ohwi == NULL it only counts the stream positions; otherwise it
  * stores dec[position] into the OHWI volume.
  */
+/* Loop counts of one sub-kernel's micro-block walk, outermost first. */
+struct sub_walk {
+	u32 n[6];		/* IFM outer, OFM micro-blocks, elements, IFM inner, OFM, IFM */
+	u32 ob, ib, sy, sx, sww, shh;
+};
+
+/* One sub-kernel: stores dec[n...] into OHWI (when ohwi is set); returns positions used. */
+static size_t sub_kernel(const struct npu_state *st, const struct npu_wgeom *g,
+			 const struct sub_walk *w, const s16 *dec, s16 *ohwi)
+{
+	u32 oub = st->hw->ofm_ublock_depth, iub = st->hw->ifm_ublock_depth;
+	size_t total = (size_t)w->n[0] * w->n[1] * w->n[2] * w->n[3] * w->n[4] * w->n[5], j;
+
+	for (j = 0; ohwi && j < total; j++) {
+		size_t r = j;
+		u32 iz = r % w->n[5], oz, inner, el, oblk, outer, kx, ky, i, o;
+
+		r /= w->n[5];
+		oz = r % w->n[4];
+		r /= w->n[4];
+		inner = (r % w->n[3]) * iub;
+		r /= w->n[3];
+		el = r % w->n[2];
+		r /= w->n[2];
+		oblk = (r % w->n[1]) * oub;
+		outer = (u32)(r / w->n[1]) * iub;
+		kx = el % w->sww;
+		ky = el / w->sww;
+		i = w->ib + inner + outer + iz;
+		o = w->ob + oblk + oz;
+		if (i >= g->ifm_depth || o >= g->ofm_depth || ky >= w->shh)
+			continue;
+		ohwi[(((size_t)o * g->kh + w->sy + ky) * g->kw + w->sx + kx) * g->ifm_depth + i] =
+			dec[j];
+	}
+	return total;
+}
+
+static u32 div_up(u32 v, u32 m)
+{
+	return (v + m - 1) / m;
+}
+
+/*
+ * Walks the brick order. With ohwi == NULL it only counts the stream positions; otherwise it
+ * stores dec[position] into the OHWI volume.
+ */
 static size_t brick_walk(const struct npu_state *st, const struct npu_wgeom *g, const s16 *dec,
 			 s16 *ohwi)
 {
 	u32 oub = st->hw->ofm_ublock_depth, iub = st->hw->ifm_ublock_depth;
 	u32 ibd = g->part_kernel || g->ifm_bits == 16 ? 16 : 32;
 	u32 dh = 8 / g->dil_y, dw = 8 / g->dil_x;
-	u32 ob, ib, sy, sx, outer, oblk, el, inner, oz, iz;
+	struct sub_walk w;
 	size_t n = 0;
 
-	for (ob = 0; ob < g->ofm_depth; ob += g->ofm_block_depth) {
-		u32 cobd = min_u32(g->ofm_block_depth, g->ofm_depth - ob);
+	for (w.ob = 0; w.ob < g->ofm_depth; w.ob += g->ofm_block_depth) {
+		u32 cobd = min_u32(g->ofm_block_depth, g->ofm_depth - w.ob);
 
-		for (ib = 0; ib < (g->depthwise ? 1 : g->ifm_depth); ib += ibd) {
+		for (w.ib = 0; w.ib < (g->depthwise ? 1 : g->ifm_depth); w.ib += ibd) {
 			u32 cibd = g->depthwise ? iub :
-				   g->part_kernel ? min_u32(ibd, g->ifm_depth - ib) : ibd;
+				   g->part_kernel ? min_u32(ibd, g->ifm_depth - w.ib) : ibd;
 
-			for (sy = 0; sy < g->kh; sy += dh) {
-				u32 shh = min_u32(g->kh - sy, dh);
+			for (w.sy = 0; w.sy < g->kh; w.sy += dh) {
+				w.shh = min_u32(g->kh - w.sy, dh);
+				for (w.sx = 0; w.sx < g->kw; w.sx += dw) {
+					u32 elems;
 
-				for (sx = 0; sx < g->kw; sx += dw) {
-					u32 sww = min_u32(g->kw - sx, dw);
-					u32 elems = sww * shh;
-					u32 n_outer = g->part_kernel ? cibd : 1;
-					u32 n_inner = g->part_kernel ? 1 : cibd;
-
+					w.sww = min_u32(g->kw - w.sx, dw);
+					elems = w.sww * w.shh;
 					if (g->part_kernel)
 						elems = round_up(elems, g->ifm_bits == 16 ? 2 : 4);
 					else if (g->depthwise)
 						elems = round_up(elems, 4);
-					for (outer = 0; outer < n_outer; outer += iub)
-					for (oblk = 0; oblk < cobd; oblk += oub)
-					for (el = 0; el < elems; el++)
-					for (inner = 0; inner < n_inner; inner += iub)
-					for (oz = 0; oz < oub; oz++)
-					for (iz = 0; iz < (g->depthwise ? 1 : iub); iz++, n++) {
-						u32 kx = el % sww, ky = el / sww;
-						u32 i = ib + inner + outer + iz, o = ob + oblk + oz;
-
-						if (!ohwi || i >= g->ifm_depth || o >= g->ofm_depth ||
-						    ky >= shh)
-							continue;
-						ohwi[(((size_t)o * g->kh + sy + ky) * g->kw + sx + kx) *
-						     g->ifm_depth + i] = dec[n];
-					}
+					w.n[0] = g->part_kernel ? div_up(cibd, iub) : 1;
+					w.n[1] = div_up(cobd, oub);
+					w.n[2] = elems;
+					w.n[3] = g->part_kernel ? 1 : div_up(cibd, iub);
+					w.n[4] = oub;
+					w.n[5] = g->depthwise ? 1 : iub;
+					n += sub_kernel(st, g, &w, dec ? dec + n : NULL, ohwi);
 				}
 			}
 		}
@@ -272,19 +310,19 @@ static size_t brick_walk(const struct npu_state *st, const struct npu_wgeom *g, 
 }
 
 enum npu_status npu_weights_decode(struct npu_state *st, const u8 *src, size_t len,
-				   const struct npu_wgeom *g, s16 *ohwi, s16 *tmp, size_t tmp_count)
+				   const struct npu_wgeom *g, s16 *ohwi, s16 *tmp, size_t ntmp)
 {
 	size_t need = brick_walk(st, g, NULL, NULL);
 	u8 *ws_end = st->ws + st->ws_size;
 	struct slice_ws *sws;
 	u8 *after;
 
-	if (need > tmp_count)
+	if (need > ntmp)
 		return npu_fail(st, NPU_ERR_WORKSPACE, "workspace too small for decoded weights");
 	after = (u8 *)(tmp + need);
 	after += (8 - ((uintptr_t)after & 7)) & 7;
 	if (after > ws_end || (size_t)(ws_end - after) < sizeof(*sws))
-		return npu_fail(st, NPU_ERR_WORKSPACE, "workspace too small for the weight decoder");
+		return npu_fail(st, NPU_ERR_WORKSPACE, "workspace too small for the decoder");
 	sws = (struct slice_ws *)after;
 	if (mlw_decode(st, src, len, tmp, need, sws))
 		return st->res->status;
