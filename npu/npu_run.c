@@ -170,6 +170,10 @@ enum npu_status npu_run(const struct npu_config *cfg, const u8 *cop1, size_t siz
 			len = ((tag >> 8) & 0xff) << 16 | tag >> 16;
 			if (!have_config)
 				return npu_fail(st, NPU_ERR_PAYLOAD, "CMDSTREAM before CONFIG");
+			/* Architecture 2 moved register fields: refuse rather than misread. */
+			if (st->hw->arch == NPU_ARCH_U85)
+				return npu_fail(st, NPU_ERR_UNSUPPORTED,
+						"U85 command streams not modelled yet");
 			if ((size - pos) / 4 < len)
 				return npu_fail(st, NPU_ERR_PAYLOAD,
 						"CMDSTREAM longer than the payload");

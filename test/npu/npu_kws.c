@@ -25,8 +25,8 @@ int main(int argc, char **argv)
 		exp = npu_read_file(argv[3], &exp_size);
 	if (npu_run_tflite(argv[1], npu, in, in_size, &res, &out))
 		return 1;
-	printf("status %s (%s) commands %u ops %u dma %u macs %llu\n", npu_status_name(res.status),
-	       res.message ? res.message : "", res.commands, res.ops, res.dma,
+	printf("status %s (%s) %.2f ms commands %u ops %u dma %u macs %llu\n",
+	       npu_status_name(res.status), res.message ? res.message : "", out.ms, res.commands, res.ops, res.dma,
 	       (unsigned long long)res.macs);
 	for (i = 0; i < out.size; i++)
 		printf("%02x ", out.data[i]);
