@@ -3,11 +3,12 @@
  * NPU_OP_ELEMENTWISE over the OFM's shape. IFM2 may broadcast along H, W or C, be a scalar
  * (IFM2_SCALAR), or be the first operand (reversed). Operands are read minus their zero points.
  *
- * ADD/SUB: a * OPA_SCALE +/- b * OPB_SCALE (16-bit operand scales; the 32-bit "advanced" operand
- * scaling modes are not modelled), then OFM_SCALE. MUL: a * b, then OFM_SCALE; with a 32-bit
- * operand only the OFM shift applies (Vela's int32 softmax relies on a shift of 31 being a
- * rounding doubling high multiply). MIN/MAX/ABS: then OFM_SCALE. SHL/SHR shift a by b (SHR
- * rounds with the OFM rounding mode); CLZ counts the leading zeros of a as a 32-bit word.
+ * ADD/SUB: a * OPA_SCALE +/- b * OPB_SCALE (16-bit operand scales), or one operand scaled by
+ * the 32-bit OPA_SCALE (IFM scale mode 1: IFM, 2: IFM2), then OFM_SCALE. MUL: a * b, then
+ * OFM_SCALE; with a 32-bit operand only the OFM shift applies (Vela's int32 softmax relies on a
+ * shift of 31 being a rounding doubling high multiply). MIN/MAX/ABS: then OFM_SCALE. SHL/SHR
+ * shift a by b (SHR rounds with the OFM rounding mode); CLZ counts the leading zeros of a as a
+ * 32-bit word.
  */
 #include "npu_internal.h"
 
@@ -35,8 +36,24 @@ static enum npu_status operand(struct npu_state *st, const struct npu_fm *fm, u3
 	return NPU_OK;
 }
 
+/*
+ * 32-bit operand scaling (TensorFlow Lite's ADD/SUB with different input scales): both operands
+ * are shifted left by 20 (8-bit IFMs) or 15 (16-bit); the operand the mode names is then scaled
+ * by OPA_SCALE (which Vela fills whichever operand it is) with TFL double rounding, and the other
+ * halved, exactly as TensorFlow Lite's reference does.
+ */
+static void scale_operands(struct npu_state *st, u32 opmode, s64 *a, s64 *b)
+{
+	u32 in_shift = st->r0[NPU_SET_IFM_PRECISION] & 0xc ? 15 : 20;
+	u32 m = st->r1[NPU_SET_OPA_SCALE], sh = st->r1p[NPU_SET_OPA_SCALE] & 0x3f;
+	s64 *scaled = opmode == 1 ? a : b, *other = opmode == 1 ? b : a;
+
+	*scaled = npu_scale_tfl(*scaled * ((s64)1 << in_shift), m, sh + in_shift);
+	*other *= (s64)1 << (in_shift - 1);
+}
+
 static enum npu_status compute(struct npu_state *st, u32 mode, const struct npu_fm *ofm,
-			       bool wide, s64 a, s64 b, s64 *out)
+			       bool wide, u32 opmode, s64 a, s64 b, s64 *out)
 {
 	u32 scale = st->r1[NPU_SET_OFM_SCALE], shift = st->r1p[NPU_SET_OFM_SCALE] & 0x3f;
 	s64 v;
@@ -44,8 +61,10 @@ static enum npu_status compute(struct npu_state *st, u32 mode, const struct npu_
 	switch (mode) {
 	case NPU_EW_ADD:
 	case NPU_EW_SUB:
-		a *= (s64)st->r1[NPU_SET_OPA_SCALE];
-		b *= (s64)st->r1[NPU_SET_OPB_SCALE];
+		if (!opmode) {
+			a *= (s64)st->r1[NPU_SET_OPA_SCALE];
+			b *= (s64)st->r1[NPU_SET_OPB_SCALE];
+		}
 		v = mode == NPU_EW_ADD ? a + b : a - b;
 		*out = npu_scale(v, scale, shift, ofm->round);
 		return NPU_OK;
@@ -79,6 +98,7 @@ static enum npu_status compute(struct npu_state *st, u32 mode, const struct npu_
 enum npu_status npu_op_elementwise(struct npu_state *st, u32 mode)
 {
 	u32 bc = st->r0[NPU_SET_IFM2_BROADCAST];
+	u32 opmode = NPU_PREC_IFM_SCALE_MODE(st->r0[NPU_SET_IFM_PRECISION]);
 	bool scalar = bc & NPU_BCAST_SCALAR, unary = mode == NPU_EW_ABS || mode == NPU_EW_CLZ;
 	struct npu_fm ifm, ifm2, ofm;
 	u32 y, x, c;
@@ -90,9 +110,8 @@ enum npu_status npu_op_elementwise(struct npu_state *st, u32 mode)
 		return st->res->status;
 	if (!unary && !scalar && npu_fm_read_regs(st, 1, &ifm2))
 		return st->res->status;
-	if (NPU_PREC_IFM_SCALE_MODE(st->r0[NPU_SET_IFM_PRECISION]) &&
-	    (mode == NPU_EW_ADD || mode == NPU_EW_SUB))
-		return npu_fail(st, NPU_ERR_UNSUPPORTED, "32-bit operand scaling not modelled");
+	if (opmode > 2)
+		return npu_fail(st, NPU_ERR_STREAM, "reserved IFM scale mode");
 	if (scalar || unary) {
 		npu_memset(&ifm2, 0, sizeof(ifm2));
 		ifm2.elem = ifm.elem;
@@ -116,12 +135,15 @@ enum npu_status npu_op_elementwise(struct npu_state *st, u32 mode)
 							     bc & NPU_BCAST_C ? 0 : c, &b)) {
 					return st->res->status;
 				}
+				/* The scale mode names registers (IFM, IFM2), not operand order. */
+				if (opmode && (mode == NPU_EW_ADD || mode == NPU_EW_SUB))
+					scale_operands(st, opmode, &a, &b);
 				if (bc & NPU_BCAST_REVERSED) {
 					v = a;
 					a = b;
 					b = v;
 				}
-				if (compute(st, mode, &ofm, wide, a, b, &v) ||
+				if (compute(st, mode, &ofm, wide, opmode, a, b, &v) ||
 				    npu_output(st, &ofm, v, &v) ||
 				    npu_fm_addr(st, &ofm, y, x, c, true, &p))
 					return st->res->status;

@@ -269,6 +269,8 @@ enum npu_status npu_model_parse(const u8 *buf, size_t size, struct npu_model *m)
 		if (data) {
 			m->regions[r].data = data;
 			m->regions[r].size = dsize;
+		} else if (!bytes || (i == 1 && !dsize && off < 0)) {
+			m->regions[r].size = 0;	/* an empty read-only tensor: nothing to read */
 		} else if (off >= 0) {
 			m->regions[r].arena_offset = off;
 			m->regions[r].size = bytes;
@@ -277,6 +279,8 @@ enum npu_status npu_model_parse(const u8 *buf, size_t size, struct npu_model *m)
 		} else {
 			return bad(m, "arena tensor without an OfflineMemoryAllocation offset");
 		}
+		if (i == 3)
+			m->fast_size = bytes;
 		if (i >= 4 || !is_in) {
 			struct npu_model_tensor *io = is_in ? &m->ifm[m->n_ifm] : &m->ofm[m->n_ofm];
 
@@ -293,7 +297,8 @@ enum npu_status npu_model_parse(const u8 *buf, size_t size, struct npu_model *m)
 	return NPU_OK;
 }
 
-void npu_model_regions(const struct npu_model *m, u8 *arena, struct npu_region regions[NPU_REGIONS])
+void npu_model_regions(const struct npu_model *m, u8 *arena, u8 *fast,
+		       struct npu_region regions[NPU_REGIONS])
 {
 	u32 r;
 
@@ -303,7 +308,11 @@ void npu_model_regions(const struct npu_model *m, u8 *arena, struct npu_region r
 
 		if (!mr->present)
 			continue;
-		if (mr->data) {
+		if (r == 2 && fast && !mr->data) {
+			regions[r].base = fast;
+			regions[r].size = m->fast_size;
+			regions[r].writable = true;
+		} else if (mr->data) {
 			regions[r].base = (u8 *)mr->data;
 			regions[r].size = mr->size;
 			regions[r].writable = false;

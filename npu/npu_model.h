@@ -28,6 +28,7 @@ struct npu_model {
 	size_t cop1_size;
 	struct npu_model_region regions[NPU_REGIONS];
 	size_t arena_size;
+	size_t fast_size;	/* bytes of the fast-scratch tensor (region 2) */
 	u32 n_ifm, n_ofm;
 	struct npu_model_tensor ifm[NPU_MODEL_MAX_IO], ofm[NPU_MODEL_MAX_IO];
 	const char *message;	/* why parsing failed */
@@ -37,10 +38,12 @@ struct npu_model {
 enum npu_status npu_model_parse(const u8 *buf, size_t size, struct npu_model *model);
 
 /*
- * Points regions[] at the file's constant data and at the arena (arena_size bytes, lent by the
- * caller, 8-byte aligned or not).
+ * Points regions[] at the file's constant data, at the arena (arena_size bytes) and, for
+ * region 2, at @fast (fast_size bytes): the NPU's dedicated fast memory, which the core driver
+ * puts in place of the fast-scratch tensor and which Vela uses as a memory of its own for U65
+ * (Dedicated_Sram). With @fast NULL, region 2 is the fast-scratch tensor in the arena.
  */
-void npu_model_regions(const struct npu_model *model, u8 *arena,
+void npu_model_regions(const struct npu_model *model, u8 *arena, u8 *fast,
 		       struct npu_region regions[NPU_REGIONS]);
 
 #endif

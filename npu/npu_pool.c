@@ -55,6 +55,8 @@ enum npu_status npu_op_pool(struct npu_state *st, u32 mode)
 	struct npu_fm ifm, ofm;
 	struct npu_kernel k;
 	u32 scale = st->r1[NPU_SET_OFM_SCALE], shift = st->r1p[NPU_SET_OFM_SCALE] & 0x3f;
+	bool padded = st->r0[NPU_SET_IFM_PAD_TOP] || st->r0[NPU_SET_IFM_PAD_LEFT] ||
+		      st->r0[NPU_SET_IFM_PAD_BOTTOM] || st->r0[NPU_SET_IFM_PAD_RIGHT];
 	u32 oy, ox, oc;
 
 	if (mode > NPU_POOL_REDUCE_SUM)
@@ -74,10 +76,10 @@ enum npu_status npu_op_pool(struct npu_state *st, u32 mode)
 
 				if (pool_acc(st, mode, &ifm, &k, oy, ox, oc, &acc, &n))
 					return st->res->status;
+				if (mode == NPU_POOL_AVERAGE && n && (padded || !ofm.global_scale))
+					acc = div_round_away(acc, n);
 				if (ofm.global_scale)
 					acc = npu_scale(acc, scale, shift, ofm.round);
-				else if (mode == NPU_POOL_AVERAGE && n)
-					acc = div_round_away(acc, n);
 				if (npu_output(st, &ofm, acc, &v) ||
 				    npu_fm_addr(st, &ofm, oy, ox, oc, true, &p))
 					return st->res->status;

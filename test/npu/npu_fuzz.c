@@ -74,7 +74,7 @@ static void run_tflite(const u8 *data, size_t size)
 	if (npu_model_parse(data, size, &m) || m.arena_size > (1u << 24))
 		return;
 	a = calloc(1, m.arena_size ? m.arena_size : 1);
-	npu_model_regions(&m, a, regions);
+	npu_model_regions(&m, a, NULL, regions);
 	npu_run(&cfg, m.cop1, m.cop1_size, regions, &res);
 	free(a);
 }
@@ -95,7 +95,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	payload = malloc(size - 1 ? size - 1 : 1);
 	memcpy(payload, data + 1, size - 1);
 	arena = calloc(1, kws.arena_size);
-	npu_model_regions(&kws, arena, regions);
+	npu_model_regions(&kws, arena, NULL, regions);
 	regions[0].base = flash;	/* region 0 stays read-only: writes must be refused */
 	npu_run(&cfg, payload, size - 1, regions, &res);
 	free(arena);

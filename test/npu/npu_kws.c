@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Runs a Vela .tflite through the NPU model: npu_kws MODEL INPUT [EXPECTED] [NPU]. */
+/* Runs a Vela .tflite through the NPU model: npu_kws MODEL INPUT [EXPECTED|-] [NPU]. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +21,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	in = npu_read_file(argv[2], &in_size);
-	if (argc > 3)
+	if (argc > 3 && strcmp(argv[3], "-"))
 		exp = npu_read_file(argv[3], &exp_size);
 	if (npu_run_tflite(argv[1], npu, in, in_size, &res, &out))
 		return 1;

@@ -4,7 +4,8 @@
  * streams and addresses end in the documented error status (built with ASan and UBSan, so an
  * out-of-bounds access or undefined behaviour fails the run). Prints one line per test and
  * "N passed, N failed" last; exits non-zero on any failure.
- * Usage: npu_test FIXTURE_DIR (test/fixtures/models/vela).
+ * Usage: npu_test KWS_DIR CORPUS_DIR EXPECT_TXT (test/fixtures/models/vela,
+ * test/fixtures/npu-corpus, test/npu/corpus/expect.txt).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,7 +16,7 @@
 #include "npu_testutil.h"
 
 static int passed, failed;
-static const char *dir;
+static const char *dir, *corpus_dir, *expect_path;
 
 static void check(bool ok, const char *name, const char *detail)
 {
@@ -43,7 +44,7 @@ struct rig {
 	struct npu_model m;
 	u8 *payload;
 	size_t payload_size;
-	u8 *arena;
+	u8 *arena, *fast;
 	struct npu_region regions[NPU_REGIONS];
 	struct npu_config cfg;
 	struct npu_result res;
@@ -63,7 +64,8 @@ static void rig_open(struct rig *r, const char *model, const char *npu)
 	r->payload = malloc(r->payload_size);
 	memcpy(r->payload, r->m.cop1, r->payload_size);
 	r->arena = calloc(1, r->m.arena_size);
-	npu_model_regions(&r->m, r->arena, r->regions);
+	r->fast = calloc(1, r->m.fast_size ? r->m.fast_size : 1);
+	npu_model_regions(&r->m, r->arena, r->fast, r->regions);
 	r->cfg.hw = npu_hw_find(npu);
 	r->cfg.workspace = ws;
 	r->cfg.workspace_size = NPU_WORKSPACE_DEFAULT;
@@ -76,6 +78,7 @@ static enum npu_status rig_run(struct rig *r, size_t size)
 
 	memcpy(p, r->payload, size);
 	memset(r->arena, 0, r->m.arena_size);
+	memset(r->fast, 0, r->m.fast_size);
 	npu_run(&r->cfg, p, size, r->regions, &r->res);
 	free(p);
 	return r->res.status;
@@ -86,6 +89,7 @@ static void rig_close(struct rig *r)
 	free(r->file);
 	free(r->payload);
 	free(r->arena);
+	free(r->fast);
 }
 
 /* Byte offset of the first command word: after the CMDSTREAM tag. */
@@ -256,7 +260,7 @@ static void test_stream(void)
 	r.regions[1].base = NULL;
 	check(rig_run(&r, r.payload_size) == NPU_ERR_REGION,
 	      "region not provided: ERR_REGION", npu_status_name(r.res.status));
-	npu_model_regions(&r.m, r.arena, r.regions);
+	npu_model_regions(&r.m, r.arena, r.fast, r.regions);
 	/* Writes into the read-only region. */
 	pos = find_cmd1(&r, NPU_SET_DMA0_SRC);
 	for (i = start; i + 4 <= r.payload_size; i += 4)
@@ -365,13 +369,101 @@ static void test_model_parse(void)
 	free(file);
 }
 
+/* The status a corpus case must give: from expect.txt, NPU_OK (bit-exact) otherwise. */
+static enum npu_status expected_status(const char *name, const char *npu)
+{
+	FILE *f = fopen(expect_path, "r");
+	char line[256], c[128], n[32], st[64];
+	enum npu_status want = NPU_OK;
+	int i;
+
+	if (!f) {
+		perror(expect_path);
+		exit(2);
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] == '#' || sscanf(line, "%127s %31s %63s", c, n, st) != 3)
+			continue;
+		if ((strcmp(c, "*") && strcmp(c, name)) || strcmp(n, npu))
+			continue;
+		for (i = 0; i < NPU_STATUS_COUNT; i++)
+			if (!strcmp(npu_status_name(i), st))
+				want = i;
+	}
+	fclose(f);
+	return want;
+}
+
+/*
+ * The corpus: Vela-compiled single-operator models (and the shared plain models) for each NPU,
+ * against TensorFlow Lite Micro's output for the plain model. One check per NPU.
+ */
+static void test_corpus(void)
+{
+	static const char *const npus[] = { "u55-32", "u55-64", "u55-128", "u55-256",
+					    "u65-256", "u65-512", "u85-256" };
+	char path[1024], name[128], npu[32], detail[1024];
+	unsigned int k;
+
+	for (k = 0; k < sizeof(npus) / sizeof(npus[0]); k++) {
+		int cases = 0, exact = 0, as_expected = 0, n = 0;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/cases.txt", corpus_dir);
+		f = fopen(path, "r");
+		if (!f) {
+			perror(path);
+			exit(2);
+		}
+		detail[0] = 0;
+		while (fscanf(f, "%127s %31s", name, npu) == 2) {
+			size_t msize, isize, gsize;
+			struct npu_run_out out;
+			struct npu_result res;
+			enum npu_status want;
+			u8 *model, *in, *gold;
+			bool same;
+
+			if (strcmp(npu, npus[k]))
+				continue;
+			snprintf(path, sizeof(path), "%s/%s_%s_vela.tflite", corpus_dir, name, npu);
+			model = npu_read_file(path, &msize);
+			snprintf(path, sizeof(path), "%s/%s_input.bin", corpus_dir, name);
+			in = npu_read_file(path, &isize);
+			snprintf(path, sizeof(path), "%s/%s_golden.bin", corpus_dir, name);
+			gold = npu_read_file(path, &gsize);
+			npu_run_tflite_buf(model, msize, npu, in, isize, 0, &res, &out);
+			same = res.status == NPU_OK && out.size == gsize && !memcmp(out.data, gold, gsize);
+			want = expected_status(name, npu);
+			cases++;
+			exact += same;
+			if ((want == NPU_OK && same) || (want != NPU_OK && res.status == want))
+				as_expected++;
+			else if (n < 800)
+				n += snprintf(detail + n, sizeof(detail) - n, "%s: %s%s; ", name,
+					      npu_status_name(res.status),
+					      res.status != NPU_OK ? "" : same ? " and bit-exact" :
+					      " but bytes differ");
+			free(model);
+			free(in);
+			free(gold);
+		}
+		fclose(f);
+		snprintf(path, sizeof(path), "corpus %s: %d/%d bit-exact with TFLite Micro, all as expect.txt says",
+			 npus[k], exact, cases);
+		check(cases > 0 && as_expected == cases, path, detail);
+	}
+}
+
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		fprintf(stderr, "usage: %s FIXTURE_DIR\n", argv[0]);
+	if (argc < 4) {
+		fprintf(stderr, "usage: %s KWS_DIR CORPUS_DIR EXPECT_TXT\n", argv[0]);
 		return 2;
 	}
 	dir = argv[1];
+	corpus_dir = argv[2];
+	expect_path = argv[3];
 	ws = aligned_alloc(8, NPU_WORKSPACE_DEFAULT);
 	test_kws("u55-128", true);
 	test_kws("u65-256", true);
@@ -381,6 +473,7 @@ int main(int argc, char **argv)
 	test_payload();
 	test_stream();
 	test_corruption();
+	test_corpus();
 	free(ws);
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;

@@ -48,7 +48,8 @@ int npu_run_tflite_buf(const u8 *model, size_t model_size, const char *npu, cons
 	struct timespec t0, t1;
 	struct npu_model m;
 	enum npu_status s;
-	u8 *arena;
+	size_t i, off;
+	u8 *arena, *fast;
 
 	memset(out, 0, sizeof(*out));
 	memset(res, 0, sizeof(*res));
@@ -69,19 +70,30 @@ int npu_run_tflite_buf(const u8 *model, size_t model_size, const char *npu, cons
 	arena = calloc(1, m.arena_size ? m.arena_size : 1);
 	if (!arena)
 		return -1;
-	if (m.n_ifm && ifm)
-		memcpy(arena + m.ifm[0].arena_offset, ifm,
-		       ifm_size < m.ifm[0].size ? ifm_size : m.ifm[0].size);
-	npu_model_regions(&m, arena, regions);
+	/* The IFMs take consecutive slices of the input, as `ethosu run` does. */
+	for (i = 0, off = 0; ifm && i < m.n_ifm && off < ifm_size; i++) {
+		size_t n = ifm_size - off < m.ifm[i].size ? ifm_size - off : m.ifm[i].size;
+
+		memcpy(arena + m.ifm[i].arena_offset, ifm + off, n);
+		off += n;
+	}
+	fast = calloc(1, m.fast_size ? m.fast_size : 1);
+	if (!fast) {
+		free(arena);
+		return -1;
+	}
+	npu_model_regions(&m, arena, fast, regions);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	npu_run(&cfg, m.cop1, m.cop1_size, regions, res);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	out->ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
-	if (m.n_ofm && m.ofm[0].size <= sizeof(out->data)) {
-		out->size = m.ofm[0].size;
-		memcpy(out->data, arena + m.ofm[0].arena_offset, out->size);
+	/* The OFMs, concatenated. */
+	for (i = 0; i < m.n_ofm && out->size + m.ofm[i].size <= sizeof(out->data); i++) {
+		memcpy(out->data + out->size, arena + m.ofm[i].arena_offset, m.ofm[i].size);
+		out->size += m.ofm[i].size;
 	}
 	free(arena);
+	free(fast);
 	return 0;
 }
 

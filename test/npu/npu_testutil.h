@@ -6,14 +6,14 @@
 #include "npu.h"
 
 struct npu_run_out {
-	u8 data[4096];	/* the first OFM */
+	u8 data[65536];	/* the OFMs, concatenated */
 	size_t size;
 	double ms;	/* wall time of npu_run */
 };
 
 u8 *npu_read_file(const char *path, size_t *size);
 
-/* Parses the model, copies the IFM into a fresh arena, runs, copies OFM 0 out. -1 on setup
+/* Parses the model, copies the IFMs into a fresh arena, runs, copies the OFMs out. -1 on setup
  * errors (printed); otherwise 0 and the model's status in res. */
 int npu_run_tflite(const char *model_path, const char *npu, const u8 *ifm, size_t ifm_size,
 		   struct npu_result *res, struct npu_run_out *out);
