@@ -42,6 +42,7 @@ static enum npu_status read_scale(struct npu_state *st, const struct npu_fm *ofm
 				  s64 *bias, u32 *scale, u32 *shift)
 {
 	const u8 *p;
+	u32 core;
 	u64 b;
 
 	if (ofm->global_scale) {
@@ -50,10 +51,14 @@ static enum npu_status read_scale(struct npu_state *st, const struct npu_fm *ofm
 		*shift = st->r1p[NPU_SET_OFM_SCALE] & 0x3f;
 		return NPU_OK;
 	}
-	if (addr1(st, NPU_SET_SCALE_LENGTH) < 10 * ((u64)c + 1))
+	/* With several cores, core k's stream holds channels k, k + cores, ... */
+	core = c % st->hw->cores;
+	c /= st->hw->cores;
+	if (addr1(st, core ? NPU_SET_SCALE1_LENGTH : NPU_SET_SCALE_LENGTH) < 10 * ((u64)c + 1))
 		return npu_fail(st, NPU_ERR_WEIGHTS, "scale stream shorter than the OFM depth");
-	p = npu_region_ptr(st, st->r0[NPU_SET_SCALE_REGION], addr1(st, NPU_SET_SCALE_BASE) + 10 * c,
-			   10, false);
+	p = npu_region_ptr(st, st->r0[NPU_SET_SCALE_REGION],
+			   addr1(st, core ? NPU_SET_SCALE1_BASE : NPU_SET_SCALE_BASE) + 10 * c, 10,
+			   false);
 	if (!p)
 		return st->res->status;
 	b = npu_le32(p) | (u64)p[4] << 32;
@@ -96,21 +101,56 @@ static enum npu_status conv_acc(struct npu_state *st, const struct npu_fm *ifm,
 	return NPU_OK;
 }
 
+/*
+ * Decodes the weight stream(s) into the OHWI volume @w (@wcount weights). With several cores,
+ * core k has its own stream (WEIGHT, WEIGHT1) for channels k, k + cores, ..., encoded with OFM
+ * blocks of its share of the block depth.
+ */
+static enum npu_status load_weights(struct npu_state *st, const struct npu_wgeom *g, s16 *w,
+				    u64 wcount)
+{
+	u32 n = st->hw->cores, core, j;
+	size_t per = (size_t)g->kh * g->kw * g->ifm_depth;
+	s16 *cw = n == 1 ? w : w + ((wcount + 3) & ~(u64)3);
+
+	for (core = 0; core < n && core < g->ofm_depth; core++) {
+		struct npu_wgeom cg = *g;
+		u64 len = addr1(st, core ? NPU_SET_WEIGHT1_LENGTH : NPU_SET_WEIGHT_LENGTH);
+		u64 base = addr1(st, core ? NPU_SET_WEIGHT1_BASE : NPU_SET_WEIGHT_BASE);
+		const u8 *src;
+		s16 *tmp;
+		u8 *end = st->ws + st->ws_size;
+
+		cg.ofm_depth = (g->ofm_depth - core + n - 1) / n;
+		cg.ofm_block_depth = (g->ofm_block_depth + n - 1 - core) / n;
+		if (!cg.ofm_block_depth)
+			return npu_fail(st, NPU_ERR_STREAM, "OFM block shallower than the cores");
+		tmp = cw + ((cg.ofm_depth * per + 3) & ~(size_t)3);
+		if ((u8 *)tmp >= end)
+			return npu_fail(st, NPU_ERR_WORKSPACE, "workspace too small");
+		src = npu_region_ptr(st, st->r0[NPU_SET_WEIGHT_REGION], base, len, false);
+		if (!src || npu_weights_decode(st, src, len, &cg, cw, tmp,
+					       (size_t)(end - (u8 *)tmp) / sizeof(s16)))
+			return st->res->status;
+		for (j = 0; n > 1 && j < cg.ofm_depth; j++)
+			npu_memcpy(w + ((size_t)core + (size_t)j * n) * per, cw + j * per,
+				   per * sizeof(s16));
+	}
+	return NPU_OK;
+}
+
 enum npu_status npu_op_conv(struct npu_state *st, bool depthwise)
 {
 	struct npu_fm ifm, ofm;
 	struct npu_kernel k;
 	struct npu_wgeom g;
-	const u8 *wsrc;
-	u64 wlen, wcount;
-	s16 *w, *tmp;
+	u64 wcount;
+	s16 *w;
 	u32 oy, ox, oc;
 
 	if (npu_fm_read_regs(st, 0, &ifm) || npu_fm_read_regs(st, 2, &ofm) ||
 	    npu_kernel_read(st, &ofm, &k))
 		return st->res->status;
-	if (st->hw->cores > 1)
-		return npu_fail(st, NPU_ERR_UNSUPPORTED, "dual-core weight streams not modelled");
 	if (ifm.elem == 4)
 		return npu_fail(st, NPU_ERR_STREAM, "convolution with a 32-bit IFM");
 	if (depthwise && ifm.depth != ofm.depth)
@@ -133,19 +173,10 @@ enum npu_status npu_op_conv(struct npu_state *st, bool depthwise)
 	if (wcount * 2 + 8 <= st->ws_size)
 		wcount *= g.ifm_depth;
 	if (wcount * 2 + 8 > st->ws_size)
-		return npu_fail(st, NPU_ERR_WORKSPACE, "workspace too small for the weights");
+		return npu_fail(st, NPU_ERR_WORKSPACE, "workspace too small");
 	w = (s16 *)st->ws;
-	tmp = w + ((wcount + 3) & ~(u64)3);
 	npu_memset(w, 0, wcount * 2);
-	wlen = addr1(st, NPU_SET_WEIGHT_LENGTH);
-	wsrc = npu_region_ptr(st, st->r0[NPU_SET_WEIGHT_REGION], addr1(st, NPU_SET_WEIGHT_BASE),
-			      wlen, false);
-	if (!wsrc)
-		return st->res->status;
-	if ((u8 *)tmp > st->ws + st->ws_size)
-		return npu_fail(st, NPU_ERR_WORKSPACE, "workspace too small for the weights");
-	if (npu_weights_decode(st, wsrc, wlen, &g, w, tmp,
-			       (st->ws + st->ws_size - (u8 *)tmp) / sizeof(s16)))
+	if (load_weights(st, &g, w, wcount))
 		return st->res->status;
 
 	for (oc = 0; oc < ofm.depth; oc++) {
