@@ -117,6 +117,12 @@ enum npu_status npu_op_elementwise(struct npu_state *st, u32 mode)
 		ifm2.elem = ifm.elem;
 	}
 	wide = ifm.elem == 4 || (!unary && ifm2.elem == 4);
+	npu_fm_prepare(st, &ifm, ofm.height, ofm.width, ofm.depth, false);
+	if (!unary && !scalar)
+		npu_fm_prepare(st, &ifm2, bc & NPU_BCAST_H ? 1 : ofm.height,
+			       bc & NPU_BCAST_W ? 1 : ofm.width, bc & NPU_BCAST_C ? 1 : ofm.depth,
+			       false);
+	npu_fm_prepare(st, &ofm, ofm.height, ofm.width, ofm.depth, true);
 
 	for (y = 0; y < ofm.height; y++) {
 		for (x = 0; x < ofm.width; x++) {

@@ -90,39 +90,99 @@ enum npu_status npu_fm_read_regs(struct npu_state *st, int which, struct npu_fm 
 	return NPU_OK;
 }
 
+/* Tile of (y, x), with y and x made relative to the tile. */
+static unsigned int fm_tile(const struct npu_fm *fm, u32 *y, u32 *x)
+{
+	if (*x >= fm->w0) {
+		*x -= fm->w0;
+		if (*y >= fm->h1) {
+			*y -= fm->h1;
+			return 3;
+		}
+		return 1;
+	}
+	if (*y >= fm->h0) {
+		*y -= fm->h0;
+		return 2;
+	}
+	return 0;
+}
+
+static u64 fm_offset(const struct npu_fm *fm, u32 y, u32 x, u32 c)
+{
+	u64 off = (u64)y * fm->stride_y + (u64)x * fm->stride_x;
+
+	if (fm->brick)
+		return off + (u64)(c / 16) * fm->stride_c + (u64)(c % 16) * fm->elem;
+	return off + (u64)c * fm->elem;
+}
+
+/*
+ * Checks once that every element of an height x width x depth map lies in its region: offsets
+ * grow with y, x and c, so the last element of each tile in use bounds that tile. On success
+ * npu_fm_addr() no longer checks each element; otherwise it keeps checking, and fails on the
+ * first element that is out of range.
+ */
+void npu_fm_prepare(struct npu_state *st, struct npu_fm *fm, u32 height, u32 width, u32 depth,
+		    bool write)
+{
+	const struct npu_region *r;
+	unsigned int t;
+
+	fm->ready = false;
+	if (!height || !width || !depth || fm->region >= NPU_REGIONS)
+		return;
+	r = &st->regions[fm->region];
+	if (!r->base || (write && !r->writable))
+		return;
+	for (t = 0; t < 4; t++) {
+		u32 y0 = t >= 2 ? (t == 2 ? fm->h0 : fm->h1) : 0, x0 = t & 1 ? fm->w0 : 0;
+		u32 y1 = t == 0 || t == 2 ? fm->h0 : fm->h1;	/* tile heights from the top */
+		u32 ymax, xmax;
+		u64 last;
+
+		/* The rows and columns of the map this tile holds. */
+		ymax = t < 2 ? (height < y1 ? height : y1) : height;
+		xmax = t & 1 ? width : (width < fm->w0 ? width : fm->w0);
+		if (ymax <= y0 || xmax <= x0) {
+			fm->ptr[t] = NULL;
+			continue;
+		}
+		last = fm_offset(fm, ymax - 1 - y0, xmax - 1 - x0, depth - 1);
+		if (fm->base[t] > r->size || last > r->size - fm->base[t] ||
+		    fm->elem > r->size - fm->base[t] - last)
+			return;
+		fm->ptr[t] = r->base + fm->base[t];
+	}
+	fm->ready = true;
+}
+
+u8 *npu_fm_ptr(const struct npu_fm *fm, u32 y, u32 x)
+{
+	unsigned int t = fm_tile(fm, &y, &x);
+
+	return fm->ptr[t] + fm_offset(fm, y, x, 0);
+}
+
 enum npu_status npu_fm_addr(struct npu_state *st, const struct npu_fm *fm, u32 y, u32 x, u32 c,
 			    bool write, u8 **p)
 {
-	unsigned int t = 0;
-	u64 off;
+	unsigned int t;
 
 	/* Every element goes through here: the place to bound an operation's time. */
 	if (++st->work > st->max_work)
 		return npu_fail(st, NPU_ERR_LIMIT, "work limit reached (feature map too large)");
-	if (x >= fm->w0) {
-		x -= fm->w0;
-		t = 1;
-		if (y >= fm->h1) {
-			y -= fm->h1;
-			t = 3;
-		}
-	} else if (y >= fm->h0) {
-		y -= fm->h0;
-		t = 2;
-	}
-	off = (u64)y * fm->stride_y + (u64)x * fm->stride_x;
-	if (fm->brick)
-		off += (u64)(c / 16) * fm->stride_c + (u64)(c % 16) * fm->elem;
-	else
-		off += (u64)c * fm->elem;
-	*p = npu_region_ptr(st, fm->region, fm->base[t] + off, fm->elem, write);
-	if (!*p)
-		return st->res->status;
 	if (write)
 		st->res->bytes_written += fm->elem;
 	else
 		st->res->bytes_read += fm->elem;
-	return NPU_OK;
+	t = fm_tile(fm, &y, &x);
+	if (fm->ready) {
+		*p = fm->ptr[t] + fm_offset(fm, y, x, c);
+		return NPU_OK;
+	}
+	*p = npu_region_ptr(st, fm->region, fm->base[t] + fm_offset(fm, y, x, c), fm->elem, write);
+	return *p ? NPU_OK : st->res->status;
 }
 
 s64 npu_fm_load(const struct npu_fm *fm, const u8 *p)

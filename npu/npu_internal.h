@@ -21,6 +21,8 @@ struct npu_fm {
 	s32 zero_point;
 	u32 round;		/* rounding mode (OFM) */
 	bool global_scale;	/* OFM: OFM_SCALE instead of the per-channel stream */
+	bool ready;		/* npu_fm_prepare() found the whole map inside its region */
+	u8 *ptr[4];		/* then: each tile's base in memory */
 };
 
 struct npu_state {
@@ -44,6 +46,18 @@ u8 *npu_region_ptr(struct npu_state *st, u32 region, u64 addr, u64 len, bool wri
 
 /* Feature maps. */
 enum npu_status npu_fm_read_regs(struct npu_state *st, int which, struct npu_fm *fm);
+void npu_fm_prepare(struct npu_state *st, struct npu_fm *fm, u32 height, u32 width, u32 depth,
+		    bool write);
+/* After a successful npu_fm_prepare(): channel 0 of (y, x), and channel c's offset from it. */
+u8 *npu_fm_ptr(const struct npu_fm *fm, u32 y, u32 x);
+
+static inline u64 npu_fm_chan(const struct npu_fm *fm, u32 c)
+{
+	if (fm->brick)
+		return (u64)(c / 16) * fm->stride_c + (u64)(c % 16) * fm->elem;
+	return (u64)c * fm->elem;
+}
+
 enum npu_status npu_fm_addr(struct npu_state *st, const struct npu_fm *fm, u32 y, u32 x, u32 c,
 			    bool write, u8 **p);
 s64 npu_fm_load(const struct npu_fm *fm, const u8 *p);

@@ -66,6 +66,8 @@ enum npu_status npu_op_pool(struct npu_state *st, u32 mode)
 		return st->res->status;
 	if (mode != NPU_POOL_REDUCE_SUM && ifm.depth != ofm.depth)
 		return npu_fail(st, NPU_ERR_STREAM, "pooling with IFM depth != OFM depth");
+	npu_fm_prepare(st, &ifm, k.ifm_h, k.ifm_w, ifm.depth, false);
+	npu_fm_prepare(st, &ofm, ofm.height, ofm.width, ofm.depth, true);
 
 	for (oy = 0; oy < ofm.height; oy++) {
 		for (ox = 0; ox < ofm.width; ox++) {

@@ -25,6 +25,16 @@ int main(int argc, char **argv)
 		exp = npu_read_file(argv[3], &exp_size);
 	if (npu_run_tflite(argv[1], npu, in, in_size, &res, &out))
 		return 1;
+	/* NPU_BENCH=N: N more runs, reporting the fastest (the machine may be busy). */
+	for (i = getenv("NPU_BENCH") ? atoi(getenv("NPU_BENCH")) : 0; i > 0; i--) {
+		struct npu_run_out again;
+		struct npu_result r2;
+
+		if (npu_run_tflite(argv[1], npu, in, in_size, &r2, &again))
+			return 1;
+		if (again.ms < out.ms)
+			out.ms = again.ms;
+	}
 	printf("status %s (%s) %.2f ms commands %u ops %u dma %u macs %llu\n",
 	       npu_status_name(res.status), res.message ? res.message : "", out.ms, res.commands, res.ops, res.dma,
 	       (unsigned long long)res.macs);

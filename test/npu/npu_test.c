@@ -245,6 +245,11 @@ static void test_stream(void)
 	check(pos && rig_run(&r, r.payload_size) == NPU_ERR_REGION,
 	      "IFM base outside its region: ERR_REGION", npu_status_name(r.res.status));
 	memcpy(r.payload, r.m.cop1, r.payload_size);
+	/* A map that starts inside the region and runs past its end. */
+	put32(r.payload + pos + 4, (u32)r.regions[1].size - 16);
+	check(rig_run(&r, r.payload_size) == NPU_ERR_REGION,
+	      "IFM running past the end of its region: ERR_REGION", npu_status_name(r.res.status));
+	memcpy(r.payload, r.m.cop1, r.payload_size);
 	/* The upper address byte (cmd1 immediate) counts too. */
 	r.payload[pos + 2] = 0x01;
 	check(rig_run(&r, r.payload_size) == NPU_ERR_REGION,

@@ -17,14 +17,14 @@ import tempfile
 import flatbuffers
 import numpy as np
 from ethosu.vela.tflite import (AddOptions, Buffer, BuiltinOperator, BuiltinOptions,
-                                Conv2DOptions, DepthwiseConv2DOptions, FullyConnectedOptions,
-                                Model, MulOptions, Operator, OperatorCode, Pool2DOptions,
-                                QuantizationParameters, SoftmaxOptions, SubGraph, SubOptions,
-                                Tensor)
+                                ConcatenationOptions, Conv2DOptions, DepthwiseConv2DOptions,
+                                FullyConnectedOptions, LeakyReluOptions, Model, MulOptions,
+                                Operator, OperatorCode, Pool2DOptions, QuantizationParameters,
+                                SoftmaxOptions, SubGraph, SubOptions, Tensor)
 
 NPUS = ["ethos-u55-32", "ethos-u55-64", "ethos-u55-128", "ethos-u55-256", "ethos-u65-256",
         "ethos-u65-512", "ethos-u85-256"]
-INT8, INT32 = 9, 2
+INT8, INT32, INT16, INT64 = 9, 2, 7, 4
 SAME, VALID = 0, 1
 
 
@@ -37,6 +37,7 @@ def _vec(b, start, items, add):
 
 def write_model(tensors, opcode, options_type, build_options, inputs, outputs):
     """tensors: list of dict(name, shape, type, data, scale, zp, qdim)."""
+    tensors = [dict(t) for t in tensors]
     b = flatbuffers.Builder(1024)
     bufs = []
     for t in [None] + tensors:
@@ -110,27 +111,32 @@ def write_model(tensors, opcode, options_type, build_options, inputs, outputs):
     return bytes(b.Output())
 
 
-def act(name, shape, scale, zp):
-    return dict(name=name, shape=shape, type=INT8, data=None, scale=[scale], zp=[zp])
+def act(name, shape, scale, zp, dtype=INT8):
+    return dict(name=name, shape=shape, type=dtype, data=None, scale=[scale], zp=[zp])
 
 
-def conv_case(rng, name, h, w, cin, cout, k, stride, pad, dil=1, depthwise=False):
+def conv_case(rng, name, h, w, cin, cout, k, stride, pad, dil=1, depthwise=False, fused=0,
+              int16=False):
     kh, kw = k
-    ifm = act("ifm", [1, h, w, cin], rng.uniform(0.01, 0.1), int(rng.integers(-20, 20)))
+    dt = INT16 if int16 else INT8
+    ifm = act("ifm", [1, h, w, cin], rng.uniform(0.01, 0.1),
+              0 if int16 else int(rng.integers(-20, 20)), dt)
     if pad == SAME:
         oh, ow = -(-h // stride), -(-w // stride)
     else:
         oh = (h - dil * (kh - 1) - 1) // stride + 1
         ow = (w - dil * (kw - 1) - 1) // stride + 1
-    ofm = act("ofm", [1, oh, ow, cout], rng.uniform(0.05, 0.3), int(rng.integers(-20, 20)))
+    ofm = act("ofm", [1, oh, ow, cout], rng.uniform(0.05, 0.3),
+              0 if int16 else int(rng.integers(-20, 20)), dt)
     wscale = rng.uniform(0.002, 0.02, cout)
     wshape = [1, kh, kw, cout] if depthwise else [cout, kh, kw, cin]
     wt = dict(name="w", shape=wshape, type=INT8,
               data=rng.integers(-127, 128, wshape).astype(np.int8),
               scale=wscale, zp=[0] * cout, qdim=3 if depthwise else 0)
     bscale = wscale * ifm["scale"][0]
-    bias = dict(name="b", shape=[cout], type=INT32,
-                data=rng.integers(-2000, 2000, cout).astype(np.int32), scale=bscale, zp=[0] * cout)
+    bias = dict(name="b", shape=[cout], type=INT64 if int16 else INT32,
+                data=rng.integers(-2000, 2000, cout).astype(np.int64 if int16 else np.int32),
+                scale=bscale, zp=[0] * cout)
     tensors = [ifm, wt, bias, ofm]
     if depthwise:
         def opts(b):
@@ -152,6 +158,7 @@ def conv_case(rng, name, h, w, cin, cout, k, stride, pad, dil=1, depthwise=False
             Conv2DOptions.AddStrideH(b, stride)
             Conv2DOptions.AddDilationWFactor(b, dil)
             Conv2DOptions.AddDilationHFactor(b, dil)
+            Conv2DOptions.AddFusedActivationFunction(b, fused)
             return Conv2DOptions.End(b)
         code, otype = BuiltinOperator.BuiltinOperator.CONV_2D, \
             BuiltinOptions.BuiltinOptions.Conv2DOptions
@@ -174,12 +181,13 @@ def fc_case(rng, name, n, m):
                              BuiltinOptions.BuiltinOptions.FullyConnectedOptions, opts, [0, 1, 2], [3])
 
 
-def pool_case(rng, name, code, h, w, c, k, stride, pad):
+def pool_case(rng, name, code, h, w, c, k, stride, pad, int16=False):
     s = rng.uniform(0.01, 0.1)
-    zp = int(rng.integers(-20, 20))
+    zp = 0 if int16 else int(rng.integers(-20, 20))
+    dt = INT16 if int16 else INT8
     oh, ow = (-(-h // stride), -(-w // stride)) if pad == SAME else \
         ((h - k) // stride + 1, (w - k) // stride + 1)
-    ifm, ofm = act("ifm", [1, h, w, c], s, zp), act("ofm", [1, oh, ow, c], s, zp)
+    ifm, ofm = act("ifm", [1, h, w, c], s, zp, dt), act("ofm", [1, oh, ow, c], s, zp, dt)
 
     def opts(b):
         Pool2DOptions.Start(b)
@@ -193,14 +201,18 @@ def pool_case(rng, name, code, h, w, c, k, stride, pad):
                              [0], [1])
 
 
-def binary_case(rng, name, code, shape_a, shape_b, same_scale=False):
+def binary_case(rng, name, code, shape_a, shape_b, same_scale=False, int16=False):
     sa = rng.uniform(0.01, 0.1)
     sb = sa if same_scale else rng.uniform(0.01, 0.1)
     out_shape = [max(x, y) for x, y in zip(shape_a, shape_b)]
-    a = act("a", shape_a, sa, int(rng.integers(-20, 20)))
-    bt = act("b", shape_b, sb, int(rng.integers(-20, 20)))
+    dt = INT16 if int16 else INT8
+
+    def zp():
+        return 0 if int16 else int(rng.integers(-20, 20))
+    a = act("a", shape_a, sa, zp(), dt)
+    bt = act("b", shape_b, sb, zp(), dt)
     o = act("o", out_shape, rng.uniform(0.02, 0.2) if code != BuiltinOperator.BuiltinOperator.MUL
-            else rng.uniform(0.0005, 0.005), int(rng.integers(-20, 20)))
+            else rng.uniform(0.0005, 0.005), zp(), dt)
     mods = {BuiltinOperator.BuiltinOperator.ADD: (AddOptions, BuiltinOptions.BuiltinOptions.AddOptions),
             BuiltinOperator.BuiltinOperator.SUB: (SubOptions, BuiltinOptions.BuiltinOptions.SubOptions),
             BuiltinOperator.BuiltinOperator.MUL: (MulOptions, BuiltinOptions.BuiltinOptions.MulOptions)}
@@ -222,6 +234,39 @@ def softmax_case(rng, name, n):
         return SoftmaxOptions.End(b)
     return name, write_model([ifm, ofm], BuiltinOperator.BuiltinOperator.SOFTMAX,
                              BuiltinOptions.BuiltinOptions.SoftmaxOptions, opts, [0], [1])
+
+
+def unary_case(rng, name, code, shape, out_scale=None, out_zp=None, options=None):
+    ifm = act("ifm", shape, rng.uniform(0.02, 0.08), int(rng.integers(-20, 20)))
+    ofm = act("ofm", shape, out_scale or rng.uniform(0.02, 0.1),
+              int(rng.integers(-20, 20)) if out_zp is None else out_zp)
+    otype, build = options if options else (0, None)
+    return name, write_model([ifm, ofm], code, otype, build, [0], [1])
+
+
+def leaky_relu_opts(alpha):
+    def build(b):
+        LeakyReluOptions.Start(b)
+        LeakyReluOptions.AddAlpha(b, alpha)
+        return LeakyReluOptions.End(b)
+    return BuiltinOptions.BuiltinOptions.LeakyReluOptions, build
+
+
+def concat_case(rng, name, shapes, axis):
+    s = rng.uniform(0.02, 0.1)
+    zp = int(rng.integers(-20, 20))
+    ins = [act("in%d" % i, sh, s, zp) for i, sh in enumerate(shapes)]
+    out_shape = list(shapes[0])
+    out_shape[axis] = sum(sh[axis] for sh in shapes)
+    ofm = act("ofm", out_shape, s, zp)
+
+    def opts(b):
+        ConcatenationOptions.Start(b)
+        ConcatenationOptions.AddAxis(b, axis)
+        return ConcatenationOptions.End(b)
+    return name, write_model(ins + [ofm], BuiltinOperator.BuiltinOperator.CONCATENATION,
+                             BuiltinOptions.BuiltinOptions.ConcatenationOptions, opts,
+                             list(range(len(ins))), [len(ins)])
 
 
 def cases(rng):
@@ -246,6 +291,19 @@ def cases(rng):
     yield binary_case(rng, "mul_scales", B.MUL, [1, 4, 4, 8], [1, 4, 4, 8])
     yield binary_case(rng, "mul_broadcast_hw", B.MUL, [1, 4, 4, 8], [1, 1, 1, 8])
     yield softmax_case(rng, "softmax_10", 10)
+    # Added with the second corpus round: activations, memory operations, int16.
+    yield conv_case(rng, "conv3x3_relu6", 6, 6, 4, 8, (3, 3), 1, SAME, fused=3)
+    yield conv_case(rng, "conv3x3_int16", 6, 6, 4, 8, (3, 3), 1, SAME, int16=True)
+    yield unary_case(rng, "tanh", B.TANH, [1, 4, 4, 8], 1.0 / 128, 0)
+    yield unary_case(rng, "logistic", B.LOGISTIC, [1, 4, 4, 8], 1.0 / 256, -128)
+    yield unary_case(rng, "leaky_relu", B.LEAKY_RELU, [1, 4, 4, 8],
+                     options=leaky_relu_opts(0.2))
+    yield unary_case(rng, "hard_swish", B.HARD_SWISH, [1, 4, 4, 8])
+    yield concat_case(rng, "concat_c", [[1, 3, 3, 4], [1, 3, 3, 6]], 3)
+    yield concat_case(rng, "concat_h", [[1, 2, 4, 8], [1, 3, 4, 8]], 1)
+    yield binary_case(rng, "add_int16", B.ADD, [1, 4, 4, 8], [1, 4, 4, 8], int16=True)
+    yield binary_case(rng, "mul_int16", B.MUL, [1, 4, 4, 8], [1, 4, 4, 8], int16=True)
+    yield pool_case(rng, "maxpool_int16", B.MAX_POOL_2D, 6, 6, 4, 2, 2, VALID, int16=True)
 
 
 def golden(model_path, inp):
@@ -257,8 +315,8 @@ def golden(model_path, inp):
             d = it.get_input_details(i)
         except Exception:
             break
-        n = int(np.prod(d["shape"]))
-        it.set_input(np.frombuffer(inp[off:off + n], dtype=np.int8).reshape(d["shape"]), i)
+        n = int(np.prod(d["shape"])) * np.dtype(d["dtype"]).itemsize
+        it.set_input(np.frombuffer(inp[off:off + n], dtype=d["dtype"]).reshape(d["shape"]), i)
         off, i = off + n, i + 1
     it.invoke()
     out, j = b"", 0
@@ -277,7 +335,8 @@ def input_size(model_path):
     n, i = 0, 0
     while True:
         try:
-            n += int(np.prod(it.get_input_details(i)["shape"]))
+            d = it.get_input_details(i)
+            n += int(np.prod(d["shape"])) * np.dtype(d["dtype"]).itemsize
         except Exception:
             return n
         i += 1
