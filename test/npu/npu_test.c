@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "npu_internal.h"
 #include "npu_model.h"
-#include "npu_regs.h"
 #include "npu_testutil.h"
 
 static int passed, failed;
@@ -130,6 +130,36 @@ static void put32(u8 *p, u32 v)
 	p[1] = v >> 8;
 	p[2] = v >> 16;
 	p[3] = v >> 24;
+}
+
+/* The output scaling against values worked out by hand from TensorFlow Lite's definitions. */
+static void test_rounding(void)
+{
+	char d[256];
+
+	/* SaturatingRoundingDoublingHighMul rounds half up: 1.5 -> 2, -1.5 -> -1. */
+	snprintf(d, sizeof(d), "%lld %lld", (long long)npu_scale_tfl(3, 1u << 30, 31),
+		 (long long)npu_scale_tfl(-3, 1u << 30, 31));
+	check(npu_scale_tfl(3, 1u << 30, 31) == 2 && npu_scale_tfl(-3, 1u << 30, 31) == -1,
+	      "TFL rounding, shift 31: 3/2 -> 2, -3/2 -> -1", d);
+	/* Double rounding: 3/8 is 1.5 -> 2 at bit 31, then 2/4 -> 1 (half away from zero). */
+	snprintf(d, sizeof(d), "%lld %lld %lld", (long long)npu_scale_tfl(3, 1u << 30, 33),
+		 (long long)npu_scale(3, 1u << 30, 33, NPU_ROUND_NATURAL),
+		 (long long)npu_scale_tfl(-3, 1u << 30, 33));
+	check(npu_scale_tfl(3, 1u << 30, 33) == 1 &&
+	      npu_scale(3, 1u << 30, 33, NPU_ROUND_NATURAL) == 0 &&
+	      npu_scale_tfl(-3, 1u << 30, 33) == 0,
+	      "TFL double rounding 3/8 -> 1, NATURAL 3/8 -> 0, TFL -3/8 -> 0", d);
+	check(npu_scale(-7, 1, 1, NPU_ROUND_TRUNCATE) == -3 &&
+	      npu_scale(-7, 1, 1, NPU_ROUND_NATURAL) == -3 && npu_scale_tfl(-7, 1, 1) == -3 &&
+	      npu_scale(-5, 1, 1, NPU_ROUND_NATURAL) == -2,
+	      "-7/2: TRUNCATE -3, NATURAL -3, TFL -3; -5/2 NATURAL -2", "");
+	/* A 40-bit value times a 32-bit scale needs 71 bits before the shift. */
+	snprintf(d, sizeof(d), "%lld", (long long)npu_scale_tfl(-(1ll << 39), 0x80000000u, 40));
+	check(npu_scale_tfl(-(1ll << 39), 0x80000000u, 40) == -(1ll << 30),
+	      "-2^39 * 2^31 / 2^40 = -2^30 without overflow", d);
+	check(npu_scale_tfl(12345, 1, 0) == 12345 && npu_round_shift(-1, 0, NPU_ROUND_TFL) == -1,
+	      "unit scale and zero shift are the identity", "");
 }
 
 static void test_kws(const char *npu, bool expect_exact)
@@ -470,6 +500,7 @@ int main(int argc, char **argv)
 	corpus_dir = argv[2];
 	expect_path = argv[3];
 	ws = aligned_alloc(8, NPU_WORKSPACE_DEFAULT);
+	test_rounding();
 	test_kws("u55-128", true);
 	test_kws("u65-256", true);
 	test_kws("u85-256", false);
