@@ -259,7 +259,14 @@ Napi::Value Device::LoadNetwork(const Napi::CallbackInfo& info) {
   } else {
     throw Napi::TypeError::New(env, "loadNetwork(src): src must be a Uint8Array or an index");
   }
-  auto* job = new LoadNetworkJob(env, this, Hold(env), std::move(model), index);
+  int fd = Hold(env);
+  LoadNetworkJob* job;
+  try {
+    job = new LoadNetworkJob(env, this, fd, std::move(model), index);
+  } catch (...) {
+    Unhold();
+    throw;
+  }
   Napi::Promise promise = job->Promise();
   job->Queue();
   return promise;

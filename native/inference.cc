@@ -113,7 +113,14 @@ class CancelJob : public AsyncJob {
 
 Napi::Value Inference::Cancel(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  auto* job = new CancelJob(env, this, Hold(env));
+  int fd = Hold(env);
+  CancelJob* job;
+  try {
+    job = new CancelJob(env, this, fd);
+  } catch (...) {
+    Unhold();
+    throw;
+  }
   Napi::Promise promise = job->Promise();
   job->Queue();
   return promise;

