@@ -7,8 +7,10 @@
 #include <cerrno>
 #include <cstdint>
 #include <limits>
+#include <vector>
 
 #include "addon_data.h"
+#include "async_job.h"
 #include "buffer.h"
 #include "convert.h"
 #include "network.h"
@@ -27,6 +29,7 @@ Napi::Function Device::Define(Napi::Env env) {
                          InstanceMethod<&Device::CreateBuffer>("createBuffer"),
                          InstanceMethod<&Device::CreateNetwork>("createNetwork"),
                          InstanceMethod<&Device::CreateNetworkIndex>("createNetworkIndex"),
+                         InstanceMethod<&Device::LoadNetwork>("loadNetwork"),
                      });
 }
 
@@ -180,6 +183,93 @@ Napi::Value Device::CreateNetworkIndex(const Napi::CallbackInfo& info) {
   req.type = ETHOSU_UAPI_NETWORK_INDEX;
   req.index = ToU32(env, info[0], "index", 0);
   return NetworkFromCreate(env, &req);
+}
+
+// The model bytes are copied first: the caller's array may change or go while the worker runs.
+class LoadNetworkJob : public AsyncJob {
+ public:
+  LoadNetworkJob(Napi::Env env, Device* dev, int fd, std::vector<uint8_t> model, uint32_t index)
+      : AsyncJob(env, "EthosULoadNetwork", dev->Value()),
+        dev_(dev),
+        fd_(fd),
+        model_(std::move(model)),
+        index_(index) {}
+
+ private:
+  void Execute() override {
+    ethosu_uapi_network_create req{};
+    if (model_.empty()) {
+      req.type = ETHOSU_UAPI_NETWORK_INDEX;
+      req.index = index_;
+    } else {
+      req.type = ETHOSU_UAPI_NETWORK_USER_BUFFER;
+      req.network.data_ptr = reinterpret_cast<uintptr_t>(model_.data());
+      req.network.size = static_cast<uint32_t>(model_.size());
+    }
+    net_fd_ = Ioctl(fd_, ETHOSU_IOCTL_NETWORK_CREATE, &req);
+    if (net_fd_ < 0) {
+      Fail("ioctl(NETWORK_CREATE)", errno);
+      return;
+    }
+    if (Ioctl(net_fd_, ETHOSU_IOCTL_NETWORK_INFO, &info_) < 0) {
+      Fail("ioctl(NETWORK_INFO)", errno);
+      ::close(net_fd_);
+      net_fd_ = -1;
+    }
+  }
+  void Release() override { dev_->ReleaseFd(); }
+  const std::string& Path() const override { return dev_->path(); }
+  Napi::Value Resolve(Napi::Env env) override {
+    Napi::Object out = Napi::Object::New(env);
+    int fd = net_fd_;
+    net_fd_ = -1;
+    out.Set("network", Network::Create(env, fd));  // owns fd, even when it throws
+    out.Set("info", Network::InfoObject(env, info_));
+    return out;
+  }
+
+ public:
+  ~LoadNetworkJob() override {
+    if (net_fd_ >= 0) ::close(net_fd_);
+  }
+
+ private:
+  Device* dev_;
+  int fd_;
+  std::vector<uint8_t> model_;
+  uint32_t index_;
+  int net_fd_ = -1;
+  ethosu_uapi_network_info info_{};
+};
+
+Napi::Value Device::LoadNetwork(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  OpenFd(env);
+  std::vector<uint8_t> model;
+  uint32_t index = 0;
+  if (info.Length() > 0 && info[0].IsTypedArray() &&
+      info[0].As<Napi::TypedArray>().TypedArrayType() == napi_uint8_array) {
+    Napi::Uint8Array data = info[0].As<Napi::Uint8Array>();
+    if (data.ByteLength() == 0 || data.ByteLength() > std::numeric_limits<uint32_t>::max()) {
+      throw Napi::RangeError::New(env, "loadNetwork(data): data must hold 1 to 4294967295 bytes");
+    }
+    model.assign(data.Data(), data.Data() + data.ByteLength());
+  } else if (info.Length() > 0 && info[0].IsNumber()) {
+    index = ToU32(env, info[0], "index", 0);
+  } else {
+    throw Napi::TypeError::New(env, "loadNetwork(src): src must be a Uint8Array or an index");
+  }
+  int fd = Hold(env);
+  LoadNetworkJob* job;
+  try {
+    job = new LoadNetworkJob(env, this, fd, std::move(model), index);
+  } catch (...) {
+    Unhold();
+    throw;
+  }
+  Napi::Promise promise = job->Promise();
+  job->Queue();
+  return promise;
 }
 
 }  // namespace ethosu

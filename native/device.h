@@ -34,6 +34,16 @@ class Device : public Napi::ObjectWrap<Device>, private FdObject {
   Napi::Value CreateBuffer(const Napi::CallbackInfo& info);
   Napi::Value CreateNetwork(const Napi::CallbackInfo& info);
   Napi::Value CreateNetworkIndex(const Napi::CallbackInfo& info);
+  // loadNetwork(bytes | index): Promise<{ network, info }>, NETWORK_CREATE and NETWORK_INFO on
+  // a worker thread (NETWORK_INFO waits up to 3 s for the firmware).
+  Napi::Value LoadNetwork(const Napi::CallbackInfo& info);
+
+ public:
+  // A load job is done with the fd.
+  void ReleaseFd() { Unhold(); }
+  const std::string& path() const { return path_; }
+
+ private:
 
   // Runs one of the commands whose number depends on the ABI variant, learning the variant from
   // the first ENOTTY.

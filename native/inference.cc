@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "addon_data.h"
+#include "async_job.h"
 #include "errors.h"
 #include "ethosu_abi.h"
 #include "poller.h"
@@ -88,15 +89,44 @@ Napi::Value Inference::Status(const Napi::CallbackInfo& info) {
   return StatusObject(env, s);
 }
 
+// INFERENCE_CANCEL waits for the firmware's answer (up to 2 s): on a worker thread.
+class CancelJob : public AsyncJob {
+ public:
+  CancelJob(Napi::Env env, Inference* inf, int fd)
+      : AsyncJob(env, "EthosUInferenceCancel", inf->Value()), inf_(inf), fd_(fd) {}
+
+ private:
+  void Execute() override {
+    if (Ioctl(fd_, ETHOSU_IOCTL_INFERENCE_CANCEL, &st_) < 0) {
+      Fail("ioctl(INFERENCE_CANCEL)", errno);
+    }
+  }
+  void Release() override { inf_->ReleaseFd(); }
+  Napi::Value Resolve(Napi::Env env) override {
+    return Napi::Number::New(env, static_cast<double>(st_.status));
+  }
+
+  Inference* inf_;
+  int fd_;
+  ethosu_uapi_cancel_inference_status st_{};
+};
+
 Napi::Value Inference::Cancel(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  int fd = OpenFd(env);
-  ethosu_uapi_cancel_inference_status s{};
-  if (Ioctl(fd, ETHOSU_IOCTL_INFERENCE_CANCEL, &s) < 0) {
-    throw SysError(env, "ioctl(INFERENCE_CANCEL)", errno);
+  int fd = Hold(env);
+  CancelJob* job;
+  try {
+    job = new CancelJob(env, this, fd);
+  } catch (...) {
+    Unhold();
+    throw;
   }
-  return Napi::Number::New(env, static_cast<double>(s.status));
+  Napi::Promise promise = job->Promise();
+  job->Queue();
+  return promise;
 }
+
+void Inference::ReleaseFd() { Unhold(); }
 
 Napi::Value Inference::Wait(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

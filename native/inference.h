@@ -19,6 +19,9 @@ class Inference : public Napi::ObjectWrap<Inference>, private FdObject {
   explicit Inference(const Napi::CallbackInfo& info);
   ~Inference() override;
 
+  // A cancel job is done with the fd.
+  void ReleaseFd();
+
  private:
   struct Init {
     int fd;
@@ -26,6 +29,7 @@ class Inference : public Napi::ObjectWrap<Inference>, private FdObject {
 
   Napi::Value GetFd(const Napi::CallbackInfo& info);
   Napi::Value Status(const Napi::CallbackInfo& info);
+  // cancel(): Promise<status>, the kernel's answer (OK = the firmware accepted).
   Napi::Value Cancel(const Napi::CallbackInfo& info);
   // wait(timeoutMs): Promise<boolean>, true = done, false = timed out; negative = no timeout.
   Napi::Value Wait(const Napi::CallbackInfo& info);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "network.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -27,6 +28,12 @@ Napi::Function Network::Define(Napi::Env env) {
 }
 
 Napi::Value Network::Create(Napi::Env env, int fd) {
+  int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0 || ::fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+    int err = errno;
+    ::close(fd);
+    throw SysError(env, "fcntl(O_NONBLOCK)", err);
+  }
   Init init{fd};
   try {
     return NewInternal(env, GetAddonData(env)->network_ctor, &init);
@@ -67,6 +74,10 @@ Napi::Value Network::Info(const Napi::CallbackInfo& info) {
   if (Ioctl(fd, ETHOSU_IOCTL_NETWORK_INFO, &ni) < 0) {
     throw SysError(env, "ioctl(NETWORK_INFO)", errno);
   }
+  return InfoObject(env, ni);
+}
+
+Napi::Object Network::InfoObject(Napi::Env env, const ethosu_uapi_network_info& ni) {
   Napi::Object out = Napi::Object::New(env);
   out.Set("description", Napi::String::New(env, ni.desc, strnlen(ni.desc, sizeof(ni.desc))));
   out.Set("ifmSizes", SizesArray(env, ni.ifm_size, ni.ifm_count));
@@ -105,6 +116,8 @@ Napi::Value Network::CreateInference(const Napi::CallbackInfo& info) {
   }
   req.pmu_config.cycle_count = info.Length() > 3 && info[3].ToBoolean() ? 1 : 0;
   int inf_fd = Ioctl(fd, ETHOSU_IOCTL_INFERENCE_CREATE, &req);
+  // The firmware's queue is full: the caller retries; no error object for a routine answer.
+  if (inf_fd < 0 && errno == EAGAIN) return env.Null();
   if (inf_fd < 0) throw SysError(env, "ioctl(INFERENCE_CREATE)", errno);
   return Inference::Create(env, inf_fd);
 }

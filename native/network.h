@@ -4,6 +4,7 @@
 
 #include <napi.h>
 
+#include "ethosu_abi.h"
 #include "fd_object.h"
 
 namespace ethosu {
@@ -11,8 +12,11 @@ namespace ethosu {
 class Network : public Napi::ObjectWrap<Network>, private FdObject {
  public:
   static Napi::Function Define(Napi::Env env);
-  // Wraps `fd`; owns it from the call on.
+  // Wraps `fd` and makes it O_NONBLOCK (INFERENCE_CREATE then never waits for the firmware's
+  // queue: EAGAIN); owns it from the call on.
   static Napi::Value Create(Napi::Env env, int fd);
+  // NETWORK_INFO as { description, ifmSizes, ofmSizes }.
+  static Napi::Object InfoObject(Napi::Env env, const ethosu_uapi_network_info& ni);
 
   explicit Network(const Napi::CallbackInfo& info);
 
@@ -24,7 +28,8 @@ class Network : public Napi::ObjectWrap<Network>, private FdObject {
   Napi::Value GetFd(const Napi::CallbackInfo& info);
   void Close(const Napi::CallbackInfo& info);
   Napi::Value Info(const Napi::CallbackInfo& info);
-  // createInference(ifmFds, ofmFds, pmuEvents, cycleCounter)
+  // createInference(ifmFds, ofmFds, pmuEvents, cycleCounter): the Inference, or null when the
+  // firmware's queue is full (EAGAIN).
   Napi::Value CreateInference(const Napi::CallbackInfo& info);
 };
 

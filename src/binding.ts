@@ -62,6 +62,10 @@ export interface NativeDevice extends NativeFdObject {
   createBuffer(size: number, copyMode: boolean): NativeBuffer;
   createNetwork(data: Uint8Array): NativeNetwork;
   createNetworkIndex(index: number): NativeNetwork;
+  /** NETWORK_CREATE (bytes copied first) and NETWORK_INFO on a worker thread. */
+  loadNetwork(
+    src: Uint8Array | number,
+  ): Promise<{ network: NativeNetwork; info: NativeNetworkInfo }>;
 }
 
 export interface NativeBuffer extends NativeFdObject {
@@ -76,18 +80,19 @@ export interface NativeBuffer extends NativeFdObject {
 
 export interface NativeNetwork extends NativeFdObject {
   info(): NativeNetworkInfo;
+  /** Never waits: null while the firmware's queue is full (EAGAIN on the O_NONBLOCK fd). */
   createInference(
     ifmFds: number[],
     ofmFds: number[],
     pmuEvents: number[],
     cycleCounter: boolean,
-  ): NativeInference;
+  ): NativeInference | null;
 }
 
 export interface NativeInference extends NativeFdObject {
   status(): NativeStatus;
-  /** INFERENCE_CANCEL: the status the kernel answers (OK = the firmware acknowledged). */
-  cancel(): number;
+  /** INFERENCE_CANCEL on a worker thread: the kernel's answer (OK = the firmware accepted). */
+  cancel(): Promise<number>;
   /** true once done, false after timeoutMs (negative: no timeout). */
   wait(timeoutMs: number): Promise<boolean>;
 }

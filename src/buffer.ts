@@ -20,7 +20,10 @@ function warnNoZeroCopy(): void {
   );
 }
 
-export class Buffer implements Disposable {
+/**
+ * A DMA buffer shared with the NPU (named so it never shadows Node's global Buffer).
+ */
+export class DmaBuffer implements Disposable {
   readonly device: Device;
   readonly size: number;
   readonly fd: number;
@@ -55,7 +58,7 @@ export class Buffer implements Disposable {
    * memory is gone; the zeros stay mapped while anything, even a libuv worker, still uses them).
    */
   get data(): Uint8Array {
-    if (this.#native === undefined) throw closedError('Buffer');
+    if (this.#native === undefined) throw closedError('DmaBuffer');
     return this.#data;
   }
 
@@ -66,7 +69,7 @@ export class Buffer implements Disposable {
 
   /** @internal The open native buffer, or ERR_ETHOSU_CLOSED. */
   get native(): NativeBuffer {
-    if (this.#native === undefined) throw closedError('Buffer');
+    if (this.#native === undefined) throw closedError('DmaBuffer');
     return this.#native;
   }
 

@@ -5,9 +5,16 @@
 import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
-import { binding, call, type NativeCapabilities, type NativeDevice } from './binding.js';
-import { Buffer } from './buffer.js';
-import { closedError, EthosUError, invalidArg } from './errors.js';
+import {
+  binding,
+  call,
+  type NativeCapabilities,
+  type NativeDevice,
+  type NativeNetwork,
+  type NativeNetworkInfo,
+} from './binding.js';
+import { DmaBuffer } from './buffer.js';
+import { closedError, EthosUError, fromNative, invalidArg } from './errors.js';
 import { Network } from './network.js';
 import { npuFamily } from './pmu/index.js';
 import { readTflite } from './tflite/index.js';
@@ -88,6 +95,26 @@ function toCapabilities(c: NativeCapabilities): Capabilities {
 }
 
 /** Parses model bytes when they are TFLite; anything else is still a valid network source. */
+/** The model bytes or the built-in index of a network source, checked. */
+function checkSource(
+  src: NetworkSource,
+): { bytes: Uint8Array; index?: never } | { bytes?: never; index: number } {
+  if (ArrayBuffer.isView(src)) {
+    const bytes = new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
+    if (bytes.byteLength === 0) throw invalidArg('The network data is empty');
+    if (bytes.byteLength > 0xffffffff) throw invalidArg('The network data exceeds 4 GiB');
+    return { bytes };
+  }
+  if (typeof src === 'object' && src !== null && 'index' in src) {
+    const { index } = src;
+    if (!Number.isSafeInteger(index) || index < 0 || index > 0xffffffff) {
+      throw invalidArg(`Network index must be an integer from 0 to 4294967295, got ${index}`);
+    }
+    return { index };
+  }
+  throw invalidArg('createNetwork() takes model bytes (Uint8Array) or { index: number }');
+}
+
 function tryModel(bytes: Uint8Array): TfliteModel | undefined {
   try {
     return readTflite(bytes);
@@ -188,15 +215,15 @@ export class Device implements Disposable {
   }
 
   /** A DMA buffer of `size` bytes, mapped into `data`. */
-  createBuffer(size: number): Buffer {
+  createBuffer(size: number): DmaBuffer {
     if (!Number.isSafeInteger(size) || size < 1 || size > 0xffffffff) {
       throw invalidArg(`Buffer size must be an integer from 1 to 4294967295 bytes, got ${size}`);
     }
     const native = this.native;
     const created = call(() => native.createBuffer(size, !this.#zeroCopy));
-    let buffer: Buffer;
+    let buffer: DmaBuffer;
     try {
-      buffer = new Buffer(this, created, !this.#zeroCopy);
+      buffer = new DmaBuffer(this, created, !this.#zeroCopy);
     } catch (err) {
       created.close();
       throw err;
@@ -205,26 +232,16 @@ export class Device implements Disposable {
     return buffer;
   }
 
-  /** A network from model bytes (parsed as TFLite when possible) or a built-in index. */
+  /**
+   * A network from model bytes (parsed as TFLite when possible) or a built-in index. Synchronous:
+   * NETWORK_INFO may wait up to 3 s for the firmware on this thread. Prefer loadNetwork().
+   */
   createNetwork(src: NetworkSource): Network {
     const native = this.native;
-    let model: TfliteModel | undefined;
-    let created;
-    if (ArrayBuffer.isView(src)) {
-      const bytes = new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
-      if (bytes.byteLength === 0) throw invalidArg('The network data is empty');
-      if (bytes.byteLength > 0xffffffff) throw invalidArg('The network data exceeds 4 GiB');
-      created = call(() => native.createNetwork(bytes));
-      model = tryModel(bytes);
-    } else if (typeof src === 'object' && src !== null && 'index' in src) {
-      const { index } = src;
-      if (!Number.isSafeInteger(index) || index < 0 || index > 0xffffffff) {
-        throw invalidArg(`Network index must be an integer from 0 to 4294967295, got ${index}`);
-      }
-      created = call(() => native.createNetworkIndex(index));
-    } else {
-      throw invalidArg('createNetwork() takes model bytes (Uint8Array) or { index: number }');
-    }
+    const { bytes, index } = checkSource(src);
+    const created = call(() =>
+      bytes !== undefined ? native.createNetwork(bytes) : native.createNetworkIndex(index),
+    );
     let info;
     try {
       info = call(() => created.info());
@@ -232,28 +249,52 @@ export class Device implements Disposable {
       created.close();
       throw err;
     }
+    return this.#adopt(created, info, bytes === undefined ? undefined : tryModel(bytes));
+  }
+
+  /**
+   * Like createNetwork(), without blocking the event loop (the kernel calls run on a worker
+   * thread, on a copy of the bytes), and also reads a model file given by path.
+   */
+  async loadNetwork(src: string | NetworkSource): Promise<Network> {
+    void this.native; // ERR_ETHOSU_CLOSED before any file I/O
+    let source: NetworkSource;
+    if (typeof src === 'string') {
+      try {
+        source = await readFile(src);
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        throw new EthosUError(`Cannot read the network file ${src}: ${e.message}`, {
+          code: e.code ?? 'EIO',
+          ...(e.errno !== undefined ? { errno: e.errno } : {}),
+          ...(e.syscall !== undefined ? { syscall: e.syscall } : {}),
+          path: src,
+        });
+      }
+    } else {
+      source = src;
+    }
+    const { bytes, index } = checkSource(source);
+    const native = this.native;
+    // Parsed now: the caller may change its array while the kernel loads the addon's copy.
+    const model = bytes === undefined ? undefined : tryModel(bytes);
+    let loaded;
+    try {
+      loaded = await native.loadNetwork(bytes ?? index);
+    } catch (err) {
+      throw fromNative(err);
+    }
+    if (this.#native === undefined) {
+      loaded.network.close(); // the device was closed meanwhile
+      throw closedError('Device');
+    }
+    return this.#adopt(loaded.network, loaded.info, model);
+  }
+
+  #adopt(created: NativeNetwork, info: NativeNetworkInfo, model: TfliteModel | undefined): Network {
     const network = new Network(this, created, info, model);
     this.track(network);
     return network;
-  }
-
-  /** Like createNetwork(), and also reads a model file given by path. */
-  async loadNetwork(src: string | NetworkSource): Promise<Network> {
-    if (typeof src !== 'string') return this.createNetwork(src);
-    void this.native; // ERR_ETHOSU_CLOSED before any file I/O
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(src);
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      throw new EthosUError(`Cannot read the network file ${src}: ${e.message}`, {
-        code: e.code ?? 'EIO',
-        ...(e.errno !== undefined ? { errno: e.errno } : {}),
-        ...(e.syscall !== undefined ? { syscall: e.syscall } : {}),
-        path: src,
-      });
-    }
-    return this.createNetwork(bytes);
   }
 
   /** Closes the device and every buffer, network and inference created from it. */

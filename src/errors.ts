@@ -11,7 +11,9 @@ export interface EthosUErrorOptions {
 
 /**
  * Every failure of the library. `code` is an errno name ('EINVAL', 'ETIMEDOUT', 'ENOENT', ...) for
- * system-call failures, or 'ERR_ETHOSU_...' for errors the library detects itself.
+ * system-call failures, or 'ERR_ETHOSU_...' for errors the library detects itself. Whatever timed
+ * out (a run's timeoutMs, or the kernel giving up on the firmware: ETIME, kept in `errno`), the
+ * code is 'ETIMEDOUT'.
  */
 export class EthosUError extends Error {
   code: string;
@@ -60,8 +62,10 @@ export function fromNative(err: unknown): unknown {
   if (err instanceof EthosUError || !(err instanceof Error)) return err;
   const e = err as Error & { code?: unknown; errno?: unknown; syscall?: unknown; path?: unknown };
   if (typeof e.code !== 'string') return err;
+  // The kernel's ETIME always means the firmware did not answer in time: one cause, one code
+  // (the message and errno still say ETIME).
   const out = new EthosUError(e.message, {
-    code: e.code,
+    code: e.code === 'ETIME' ? 'ETIMEDOUT' : e.code,
     ...(typeof e.errno === 'number' ? { errno: e.errno } : {}),
     ...(typeof e.syscall === 'string' ? { syscall: e.syscall } : {}),
     ...(typeof e.path === 'string' ? { path: e.path } : {}),

@@ -2,7 +2,7 @@
 // The ethos-u package: run inferences on Arm Ethos-U NPUs from Node.js.
 
 export { Device, type DeviceOpenOptions, type NetworkSource } from './device.js';
-export { Buffer } from './buffer.js';
+export { DmaBuffer } from './buffer.js';
 export { Network, type NetworkInfo, type CreateInferenceOptions } from './network.js';
 export { Inference } from './inference.js';
 export type { RunOptions, RunResult, OutputArray } from './run.js';

@@ -2,7 +2,7 @@
 // One inference in flight on the NPU: wait for it, read its status and PMU counters, cancel it.
 
 import { binding, call, type NativeInference, type NativeStatus } from './binding.js';
-import type { Buffer } from './buffer.js';
+import type { DmaBuffer } from './buffer.js';
 import { closedError, EthosUError, fromNative, invalidArg } from './errors.js';
 import type { Network } from './network.js';
 import type { InferenceStatus } from './types.js';
@@ -38,12 +38,12 @@ function nativeTimeout(timeoutMs: number | undefined): number {
 
 export class Inference implements Disposable {
   readonly network: Network;
-  readonly ifms: readonly Buffer[];
-  readonly ofms: readonly Buffer[];
+  readonly ifms: readonly DmaBuffer[];
+  readonly ofms: readonly DmaBuffer[];
   #native: NativeInference | undefined;
 
   /** @internal Created by Network.createInference(). */
-  constructor(network: Network, native: NativeInference, ifms: Buffer[], ofms: Buffer[]) {
+  constructor(network: Network, native: NativeInference, ifms: DmaBuffer[], ofms: DmaBuffer[]) {
     this.network = network;
     this.#native = native;
     this.ifms = Object.freeze([...ifms]);
@@ -102,11 +102,18 @@ export class Inference implements Disposable {
    * Asks the firmware to cancel. true iff the firmware accepted: the status then reads 'aborted'.
    * false when it had already ended, or when the firmware refused (it is running it): the status
    * then stays 'running' and the inference ends with its own result. Either way the firmware may
-   * write the output buffers until wait() resolves true: do not reuse them before.
+   * write the output buffers until wait() resolves true: do not reuse them before. The kernel
+   * waits for the firmware's answer (up to 2 s) on a worker thread, never on the event loop.
    */
-  cancel(): boolean {
+  async cancel(): Promise<boolean> {
     const native = this.#open;
-    return call(() => native.cancel()) === binding().constants.STATUS.OK;
+    let status: number;
+    try {
+      status = await native.cancel();
+    } catch (err) {
+      throw fromNative(err);
+    }
+    return status === binding().constants.STATUS.OK;
   }
 
   /** One count per PMU counter slot (zero where no event was configured). */

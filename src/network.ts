@@ -2,11 +2,18 @@
 // A network loaded into the firmware: its tensor sizes (NETWORK_INFO), its TFLite description
 // when it has one, and inferences on it.
 
-import { binding, call, type NativeNetwork, type NativeNetworkInfo } from './binding.js';
-import { Buffer } from './buffer.js';
+import {
+  binding,
+  call,
+  type NativeInference,
+  type NativeNetwork,
+  type NativeNetworkInfo,
+} from './binding.js';
+import { DmaBuffer } from './buffer.js';
 import type { Device } from './device.js';
-import { closedError, EthosUError, invalidArg } from './errors.js';
+import { abortError, closedError, EthosUError, invalidArg } from './errors.js';
 import { Inference } from './inference.js';
+import { QueueWait } from './queue-wait.js';
 import { BufferPool, runNetwork, type RunOptions, type RunResult } from './run.js';
 import type { TensorInfo, TfliteModel } from './types.js';
 
@@ -24,7 +31,17 @@ export interface CreateInferenceOptions {
   pmuEvents?: number[];
   /** Count NPU-busy cycles. */
   cycles?: boolean;
+  /**
+   * How long to wait for room in the firmware's queue when it is full (default 15000 ms, as the
+   * kernel's own limit); then the promise rejects with ETIMEDOUT and nothing was sent.
+   */
+  queueTimeoutMs?: number;
+  /** Stop waiting for room in the queue: rejects with an AbortError, nothing was sent. */
+  signal?: AbortSignal;
 }
+
+/** The kernel's limit for a blocking sender, kept for callers that wait on a full queue. */
+const QUEUE_TIMEOUT_MS = 15_000;
 
 /** The model's tensors when they agree with what the firmware reports, else plain byte tensors. */
 function tensors(
@@ -59,6 +76,7 @@ export class Network implements Disposable {
   readonly inputs: readonly TensorInfo[];
   readonly outputs: readonly TensorInfo[];
   #native: NativeNetwork | undefined;
+  #queue = new QueueWait<NativeInference>();
   /** @internal Input/output buffer sets reused by run(). */
   readonly pool: BufferPool;
 
@@ -91,7 +109,7 @@ export class Network implements Disposable {
     return this.#native.fd;
   }
 
-  #checkBuffers(kind: 'input' | 'output', buffers: unknown, sizes: readonly number[]): Buffer[] {
+  #checkBuffers(kind: 'input' | 'output', buffers: unknown, sizes: readonly number[]): DmaBuffer[] {
     if (!Array.isArray(buffers)) throw invalidArg(`The ${kind} buffers must be an array`);
     const max = binding().constants.FD_MAX;
     if (buffers.length > max) {
@@ -104,7 +122,8 @@ export class Network implements Disposable {
       );
     }
     buffers.forEach((b: unknown, i) => {
-      if (!(b instanceof Buffer)) throw invalidArg(`${kind} buffer ${i} is not an ethos-u Buffer`);
+      if (!(b instanceof DmaBuffer))
+        throw invalidArg(`${kind} buffer ${i} is not an ethos-u DmaBuffer`);
       if (b.closed) throw closedError(`${kind} buffer ${i}`);
       if (b.device !== this.device) {
         throw invalidArg(`${kind} buffer ${i} belongs to another device (${b.device.path})`);
@@ -116,14 +135,20 @@ export class Network implements Disposable {
         );
       }
     });
-    return buffers as Buffer[];
+    return buffers as DmaBuffer[];
   }
 
   /**
    * Starts an inference on `ifms` -> `ofms` (one buffer per network input and output, each at
-   * least the tensor's size). Low level: see run() for the convenient form.
+   * least the tensor's size). Low level: see run() for the convenient form. Resolves once the
+   * request is queued in the firmware; never blocks the event loop (a full queue is retried
+   * with timers, see queueTimeoutMs).
    */
-  createInference(ifms: Buffer[], ofms: Buffer[], opts: CreateInferenceOptions = {}): Inference {
+  async createInference(
+    ifms: readonly DmaBuffer[],
+    ofms: readonly DmaBuffer[],
+    opts: CreateInferenceOptions = {},
+  ): Promise<Inference> {
     if (this.#native === undefined) throw closedError('Network');
     const native = this.#native;
     const inputs = this.#checkBuffers('input', ifms, this.info.ifmSizes);
@@ -146,17 +171,38 @@ export class Network implements Disposable {
     if (opts.cycles !== undefined && typeof opts.cycles !== 'boolean') {
       throw invalidArg('cycles must be a boolean');
     }
+    const queueMs = opts.queueTimeoutMs ?? QUEUE_TIMEOUT_MS;
+    if (typeof queueMs !== 'number' || !(queueMs >= 0)) {
+      throw invalidArg(`queueTimeoutMs must be a non-negative number, got ${queueMs}`);
+    }
+    const { signal } = opts;
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      throw invalidArg('signal must be an AbortSignal');
+    }
     for (const b of [...inputs, ...outputs]) {
       if (!b.zeroCopy) call(() => b.native.syncToDevice());
     }
-    const created = call(() =>
-      native.createInference(
-        inputs.map((b) => b.fd),
-        outputs.map((b) => b.fd),
-        events,
-        opts.cycles ?? false,
-      ),
-    );
+    const attempt = () => {
+      // A buffer closed while waiting must not lend its fd number to whatever reuses it.
+      const gone = [...inputs, ...outputs].findIndex((b) => b.closed);
+      if (gone >= 0) throw closedError(gone < inputs.length ? 'input buffer' : 'output buffer');
+      return call(() =>
+        native.createInference(
+          inputs.map((b) => b.fd),
+          outputs.map((b) => b.fd),
+          events,
+          opts.cycles ?? false,
+        ),
+      );
+    };
+    if (signal?.aborted) throw abortError(signal.reason);
+    // Behind earlier waiters, or on a full queue (null): wait for room, off the event loop.
+    let created = this.#queue.busy ? null : attempt();
+    created ??= await this.#queue.wait(attempt, queueMs, signal);
+    if (this.#native === undefined) {
+      created.close();
+      throw closedError('Network');
+    }
     const inference = new Inference(this, created, inputs, outputs);
     this.device.track(inference);
     return inference;
@@ -175,6 +221,7 @@ export class Network implements Disposable {
     const native = this.#native;
     if (native === undefined) return;
     this.#native = undefined;
+    this.#queue.rejectAll(closedError('Network'));
     this.pool.close();
     native.close();
   }

@@ -2,7 +2,7 @@
 // Network.run(): one inference from input views to typed output copies, with PMU names,
 // timeout and AbortSignal, on buffer sets pooled per network so many runs can be in flight.
 
-import type { Buffer } from './buffer.js';
+import type { DmaBuffer } from './buffer.js';
 import type { Device } from './device.js';
 import { abortError, closedError, EthosUError, invalidArg } from './errors.js';
 import type { Inference } from './inference.js';
@@ -44,8 +44,8 @@ export interface RunResult {
 }
 
 interface BufferSet {
-  ifms: Buffer[];
-  ofms: Buffer[];
+  ifms: DmaBuffer[];
+  ofms: DmaBuffer[];
 }
 
 /** Idle buffer sets kept per network; more can be in flight, the surplus is closed. */
@@ -64,7 +64,7 @@ export class BufferPool {
   acquire(): BufferSet {
     const set = this.#idle.pop();
     if (set !== undefined) return set;
-    const made: Buffer[] = [];
+    const made: DmaBuffer[] = [];
     try {
       // The kernel refuses empty buffers; a zero-size tensor still gets one byte.
       const make = (size: number) => {
@@ -202,9 +202,9 @@ function resolveEvents(pmu: (string | number)[], npu: NpuFamily): number[] {
 }
 
 /** INFERENCE_CANCEL: true = acknowledged, false = refused or already done, undefined = failed. */
-function tryCancel(inference: Inference): boolean | undefined {
+async function tryCancel(inference: Inference): Promise<boolean | undefined> {
   try {
-    return inference.cancel();
+    return await inference.cancel();
   } catch {
     return undefined; // the firmware is gone or restarting: nothing left to stop
   }
@@ -249,18 +249,29 @@ export async function runNetwork(
   const npu = opts.pmu?.length ? network.device.capabilities().npu : 'unknown';
   const events = opts.pmu?.length ? resolveEvents(opts.pmu, npu) : [];
 
+  const start = performance.now();
   const set = network.pool.acquire();
   let inference: Inference;
   try {
     views.forEach((v, i) => {
-      (set.ifms[i] as Buffer).data.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+      (set.ifms[i] as DmaBuffer).data.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
     });
-    inference = network.createInference(set.ifms, set.ofms, {
+    // A full firmware queue is waited for within the same time limit, never on the event loop.
+    inference = await network.createInference(set.ifms, set.ofms, {
       pmuEvents: events,
       cycles: opts.cycles ?? false,
+      ...(timeoutMs !== undefined ? { queueTimeoutMs: timeoutMs } : {}),
+      ...(signal !== undefined ? { signal } : {}),
     });
   } catch (err) {
-    network.pool.release(set);
+    network.pool.release(set); // nothing was sent: the buffers are free
+    if ((err as EthosUError).code === 'ETIMEDOUT' && timeoutMs !== undefined) {
+      throw new EthosUError(
+        `The inference did not finish within ${timeoutMs} ms: the firmware's queue stayed full, ` +
+          'so it was never sent',
+        { code: 'ETIMEDOUT', cause: err },
+      );
+    }
     throw err;
   }
 
@@ -269,7 +280,9 @@ export async function runNetwork(
     onAbort = () => resolve('aborted');
     signal?.addEventListener('abort', onAbort, { once: true });
   });
-  const waiting = inference.wait(timeoutMs);
+  const waiting = inference.wait(
+    timeoutMs === undefined ? undefined : Math.max(0, timeoutMs - (performance.now() - start)),
+  );
   let outcome: boolean | 'aborted';
   try {
     outcome = signal ? await Promise.race([waiting, aborted]) : await waiting;
@@ -283,9 +296,11 @@ export async function runNetwork(
   }
 
   if (outcome !== true) {
-    const acked = tryCancel(inference);
+    const acked = await tryCancel(inference);
     const finished = await hasEnded(inference);
-    if (outcome === 'aborted' || !finished) {
+    // Ended by the accepted cancel (the firmware may answer it before the cancel returns), or
+    // still running: the caller gets the timeout or the abort.
+    if (outcome === 'aborted' || !finished || acked === true) {
       const status = statusOf(inference);
       waiting.catch(() => {}); // settles with ERR_ETHOSU_CLOSED below
       inference.close();
@@ -305,7 +320,7 @@ export async function runNetwork(
         status,
       );
     }
-    // It finished between the timeout and the cancel: its results are valid.
+    // It ended on its own between the timeout and the cancel: its status says the rest.
     inference.syncOutputs();
   }
 
@@ -320,7 +335,7 @@ export async function runNetwork(
       );
     }
     const result: RunResult = {
-      outputs: network.outputs.map((t, i) => outputCopy((set.ofms[i] as Buffer).data, t)),
+      outputs: network.outputs.map((t, i) => outputCopy((set.ofms[i] as DmaBuffer).data, t)),
       pmu: {},
       status: st,
     };

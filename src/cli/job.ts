@@ -80,12 +80,12 @@ export async function runInference(
   const createOpts: { pmuEvents?: number[]; cycles?: boolean } = {};
   if (opts.pmuEvents !== undefined) createOpts.pmuEvents = opts.pmuEvents;
   if (opts.cycles) createOpts.cycles = true;
-  const inf = net.createInference(bufs.ifms, bufs.ofms, createOpts);
+  const inf = await net.createInference(bufs.ifms, bufs.ofms, createOpts);
   try {
     const done = await inf.wait(opts.timeoutMs);
     const latencyMs = now() - start;
     if (!done) {
-      const cancelled = inf.cancel();
+      const cancelled = await inf.cancel();
       return {
         status: inf.status,
         timedOut: true,

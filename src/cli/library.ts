@@ -20,7 +20,7 @@ export interface CliBuffer {
 export interface CliInference {
   wait(timeoutMs?: number): Promise<boolean>;
   readonly status: InferenceStatus;
-  cancel(): boolean;
+  cancel(): Promise<boolean>;
   readonly pmuCounters: bigint[];
   readonly cycleCount: bigint;
   close(): void;
@@ -36,10 +36,10 @@ export interface CliNetwork {
   readonly inputs: readonly TensorInfo[];
   readonly outputs: readonly TensorInfo[];
   createInference(
-    ifms: CliBuffer[],
-    ofms: CliBuffer[],
+    ifms: readonly CliBuffer[],
+    ofms: readonly CliBuffer[],
     opts?: { pmuEvents?: number[]; cycles?: boolean },
-  ): CliInference;
+  ): Promise<CliInference>;
   close(): void;
 }
 

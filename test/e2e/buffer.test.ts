@@ -87,7 +87,7 @@ describe.runIf(inGuest())('Buffer (guest)', () => {
     expect(ifm.zeroCopy).toBe(false);
     const x = pattern(490, 5);
     ifm.data.set(x);
-    using inf = net.createInference([ifm], [ofm]);
+    using inf = await net.createInference([ifm], [ofm]);
     expect(await inf.wait(10_000)).toBe(true);
     expect(inf.status).toBe('ok');
     expect(ofm.data).toEqual(expectedOutputs([x], [12])[0]);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
 
-import { Device, type Buffer, type Inference } from '../../src/index.js';
+import { Device, type DmaBuffer, type Inference } from '../../src/index.js';
 import {
   BUILTIN,
   collectUntil,
@@ -47,7 +47,7 @@ describe.runIf(inGuest())('resource cleanup (guest)', () => {
         lanes.map(async ({ ifms, ofm }) => {
           while (started < CYCLES) {
             started++;
-            const inf = net.createInference(ifms, [ofm]);
+            const inf = await net.createInference(ifms, [ofm]);
             if (!(await inf.wait(10_000))) throw new Error('an inference timed out');
             inf.close();
           }
@@ -71,13 +71,13 @@ describe.runIf(inGuest())('resource cleanup (guest)', () => {
     const net = dev.createNetwork({ index: BUILTIN.kws.index });
     const baseline = fdCount();
     await (async () => {
-      const buffers: Buffer[] = [];
+      const buffers: DmaBuffer[] = [];
       const inferences: Inference[] = [];
       for (let i = 0; i < 10; i++) {
         const ifm = dev.createBuffer(490);
         const ofm = dev.createBuffer(12);
         buffers.push(ifm, ofm);
-        const inf = net.createInference([ifm], [ofm]);
+        const inf = await net.createInference([ifm], [ofm]);
         await inf.wait(10_000);
         inferences.push(inf);
       }

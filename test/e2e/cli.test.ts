@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectedCycles, expectedOutputs, expectedPmu, NPUS } from '../oracle/emulator.js';
 
 import { nodeOfSubsystem } from './helpers.js';
 
@@ -40,13 +41,9 @@ function ethosu(args: string[], env: Record<string, string> = {}): Promise<Resul
   });
 }
 
-/** docs/emulator.md: OFM k byte j = (in[j mod T] + k + 1) mod 256. */
+/** OFM k of `size` bytes for a single input (the oracle's formula). */
 function emulatorOfm(input: Uint8Array, k: number, size: number): Buffer {
-  const out = Buffer.alloc(size);
-  for (let j = 0; j < size; j++) {
-    out[j] = ((input.length ? (input[j % input.length] as number) : 0) + k + 1) % 256;
-  }
-  return out;
+  return Buffer.from(expectedOutputs([input], [...new Array<number>(k).fill(0), size])[k]!);
 }
 
 function knob(subsystem: number, name: string, value?: string): string {
@@ -194,13 +191,14 @@ describe('ethosu run', () => {
     const inf = out.inferences[0];
     expect(inf.status).toBe('ok');
     expect(inf.output).toBe(emulatorOfm(kws, 0, 12).toString('hex'));
-    // count[i] = 1000 * e + i + T with the firmware values NPU_ACTIVE 5, CYCLE 1, MAC_ACTIVE 6.
+    // Firmware event values on a U55: NPU_ACTIVE 5, CYCLE 1, MAC_ACTIVE 6.
+    const pmu = expectedPmu([5, 1, 0, 6], 490, NPUS['u55-128'].pmuCounters);
     expect(inf.pmu).toEqual([
-      { counter: 0, event: 'NPU_ACTIVE', count: 5000 + 0 + 490 },
-      { counter: 1, event: 'CYCLE', count: 1000 + 1 + 490 },
-      { counter: 3, event: 'MAC_ACTIVE', count: 6000 + 3 + 490 },
+      { counter: 0, event: 'NPU_ACTIVE', count: Number(pmu[0]) },
+      { counter: 1, event: 'CYCLE', count: Number(pmu[1]) },
+      { counter: 3, event: 'MAC_ACTIVE', count: Number(pmu[3]) },
     ]);
-    expect(inf.cycles).toBe(100000 + 490 + 12);
+    expect(inf.cycles).toBe(Number(expectedCycles(490, [12])));
   });
 
   it('splits an IFM over two inputs (built-in test_add)', async () => {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Shared pieces of the end-to-end suites: the emulator's debugfs knobs, its documented output
-// and PMU formulas (computed here independently of the emulator), and fd counting.
+// Shared pieces of the end-to-end suites: the emulator's debugfs knobs, its documented formulas
+// (from the one oracle, test/oracle/emulator.ts), and fd counting.
 
 import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 
 import { EthosUError } from '../../src/errors.js';
+
+export { expectedCycles, expectedOutputs, expectedPmu } from '../oracle/emulator.js';
 
 export const KWS_PATH = fileURLToPath(
   new URL('../fixtures/models/vela/kws_cnn_small_int8_u55-128_vela.tflite', import.meta.url),
@@ -92,33 +94,6 @@ export function inGuest(): boolean {
 
 export function fdCount(): number {
   return readdirSync('/proc/self/fd').length;
-}
-
-/** Emulator: in = the IFMs' tensor bytes concatenated; ofm_k[j] = (in[j mod T] + k + 1) mod 256. */
-export function expectedOutputs(inputs: Uint8Array[], ofmSizes: readonly number[]): Uint8Array[] {
-  const all = new Uint8Array(inputs.reduce((n, x) => n + x.length, 0));
-  let at = 0;
-  for (const x of inputs) {
-    all.set(x, at);
-    at += x.length;
-  }
-  const t = all.length;
-  return ofmSizes.map((size, k) =>
-    Uint8Array.from({ length: size }, (_, j) => ((t ? all[j % t]! : 0) + k + 1) % 256),
-  );
-}
-
-/** Emulator: count[i] = 1000 * e + i + T for slots below the NPU's counters, else 0. */
-export function expectedPmu(events: number[], t: number, counters: number): bigint[] {
-  return Array.from({ length: 8 }, (_, i) => {
-    const e = events[i] ?? 0;
-    return i < counters && e !== 0 ? BigInt(1000 * e + i + t) : 0n;
-  });
-}
-
-/** Emulator: cycles = 100000 + T + sum(osize). */
-export function expectedCycles(t: number, ofmSizes: readonly number[]): bigint {
-  return BigInt(100000 + t + ofmSizes.reduce((a, b) => a + b, 0));
 }
 
 export function pattern(length: number, seed: number): Uint8Array {

@@ -25,7 +25,7 @@ describe.runIf(inGuest())('Inference (guest)', () => {
     ifm.data.set(x);
     ofm.data.fill(0xee);
     const events = [resolvePmuEvent('NPU_ACTIVE', 'U55'), 0, resolvePmuEvent('CYCLE', 'U55'), 9, 7];
-    using inf = net.createInference([ifm], [ofm], { pmuEvents: events, cycles: true });
+    using inf = await net.createInference([ifm], [ofm], { pmuEvents: events, cycles: true });
     expect(await inf.wait(10_000)).toBe(true);
     expect(inf.status).toBe('ok');
     expect(ofm.data.subarray(0, 12)).toEqual(expectedOutputs([x], [12])[0]);
@@ -34,7 +34,7 @@ describe.runIf(inGuest())('Inference (guest)', () => {
     // U55: 4 event counters; slot 4 reads 0 even though an event was configured.
     expect(inf.pmuCounters).toEqual(expectedPmu(events, 490, 4));
     expect(inf.cycleCount).toBe(expectedCycles(490, [12]));
-    expect(inf.cancel()).toBe(false); // already done
+    expect(await inf.cancel()).toBe(false); // already done
   });
 
   it('concatenates several inputs (built-in ADD network: 2 x 4 bytes)', async () => {
@@ -45,7 +45,7 @@ describe.runIf(inGuest())('Inference (guest)', () => {
     const out = dev.createBuffer(4);
     a.data.set([250, 1, 2, 3]);
     b.data.set([4, 5, 6, 255]);
-    using inf = net.createInference([a, b], [out]);
+    using inf = await net.createInference([a, b], [out]);
     expect(await inf.wait(10_000)).toBe(true);
     expect(out.data).toEqual(expectedOutputs([a.data, b.data], [4])[0]);
     expect([...out.data]).toEqual([251, 2, 3, 4]);
@@ -55,7 +55,7 @@ describe.runIf(inGuest())('Inference (guest)', () => {
     await withLatency(0, 300_000, async () => {
       using dev = Device.open(0);
       using net = dev.createNetwork({ index: BUILTIN.kws.index });
-      using inf = net.createInference([dev.createBuffer(490)], [dev.createBuffer(12)]);
+      using inf = await net.createInference([dev.createBuffer(490)], [dev.createBuffer(12)]);
       const t0 = performance.now();
       expect(await inf.wait(50)).toBe(false);
       expect(performance.now() - t0).toBeGreaterThanOrEqual(49);
@@ -70,7 +70,7 @@ describe.runIf(inGuest())('Inference (guest)', () => {
     await withLatency(0, 100_000, async () => {
       using dev = Device.open(0);
       using net = dev.createNetwork({ index: BUILTIN.kws.index });
-      using inf = net.createInference([dev.createBuffer(490)], [dev.createBuffer(12)]);
+      using inf = await net.createInference([dev.createBuffer(490)], [dev.createBuffer(12)]);
       const r = await Promise.all([inf.wait(), inf.wait(10), inf.wait(10_000), inf.wait()]);
       expect(r).toEqual([true, false, true, true]);
     });
@@ -81,11 +81,11 @@ describe.runIf(inGuest())('Inference (guest)', () => {
       using dev = Device.open(0);
       using net = dev.createNetwork({ index: BUILTIN.kws.index });
       const make = () => net.createInference([dev.createBuffer(490)], [dev.createBuffer(12)]);
-      using first = make(); // being processed
-      using queued = make(); // waiting behind it
+      using first = await make(); // being processed
+      using queued = await make(); // waiting behind it
       const before = emuStats(0).inferences_aborted ?? 0;
       expect(queued.status).toBe('running');
-      expect(queued.cancel()).toBe(true);
+      expect(await queued.cancel()).toBe(true);
       expect(queued.status).toBe('aborted');
       expect(await queued.wait(5_000)).toBe(true);
       expect(queued.status).toBe('aborted');
@@ -99,7 +99,7 @@ describe.runIf(inGuest())('Inference (guest)', () => {
     using dev = Device.open(1);
     using net = dev.createNetwork({ index: BUILTIN.kws.index });
     const run = async () => {
-      using inf = net.createInference([dev.createBuffer(490)], [dev.createBuffer(12)]);
+      using inf = await net.createInference([dev.createBuffer(490)], [dev.createBuffer(12)]);
       expect(await inf.wait(10_000)).toBe(true);
       return inf.status;
     };
@@ -114,7 +114,7 @@ describe.runIf(inGuest())('Inference (guest)', () => {
     await withLatency(0, 200_000, async () => {
       using dev = Device.open(0);
       using net = dev.createNetwork({ index: BUILTIN.kws.index });
-      const inf = net.createInference([dev.createBuffer(490)], [dev.createBuffer(12)]);
+      const inf = await net.createInference([dev.createBuffer(490)], [dev.createBuffer(12)]);
       const waiting = inf.wait();
       inf.close();
       expect((await failure(() => waiting)).code).toBe('ERR_ETHOSU_CLOSED');

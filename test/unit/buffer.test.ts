@@ -9,7 +9,13 @@ const world = useMockWorld();
 
 afterEach(() => vi.restoreAllMocks());
 
-describe('Buffer', () => {
+describe('DmaBuffer', () => {
+  it("is exported as DmaBuffer, not as Buffer (which would shadow Node's global)", async () => {
+    const lib = await import('../../src/index.js');
+    expect('Buffer' in lib).toBe(false);
+    expect(Device.open().createBuffer(4)).toBeInstanceOf(lib.DmaBuffer);
+  });
+
   it('exposes the mapping itself, not a copy', () => {
     const buf = Device.open().createBuffer(16);
     expect(buf.size).toBe(16);

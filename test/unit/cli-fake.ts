@@ -12,6 +12,8 @@ import type {
   CliNetwork,
 } from '../../src/cli/library.js';
 import type { Capabilities, InferenceStatus, NpuFamily, TfliteModel } from '../../src/types.js';
+import type { NativeCapabilities } from '../../src/binding.js';
+import { expectedCycles, expectedOutputs, expectedPmu, NPUS } from '../oracle/emulator.js';
 
 export interface FakeBehaviour {
   /** Per inference (0-based, counting every inference created): what happens. */
@@ -57,7 +59,7 @@ export class FakeInference implements CliInference {
     this.status = this.result;
     return true;
   }
-  cancel(): boolean {
+  async cancel(): Promise<boolean> {
     if (this.status !== 'running') return false;
     if (this.cancelOk) this.status = 'aborted';
     return this.cancelOk;
@@ -88,11 +90,11 @@ export class FakeNetwork implements CliNetwork {
     if (spec.model !== undefined) this.model = spec.model;
   }
 
-  createInference(
+  async createInference(
     ifms: CliBuffer[],
     ofms: CliBuffer[],
     opts: { pmuEvents?: number[]; cycles?: boolean } = {},
-  ): CliInference {
+  ): Promise<CliInference> {
     if (ifms.length !== this.info.ifmSizes.length || ofms.length !== this.info.ofmSizes.length) {
       throw new Error('fake: wrong buffer count');
     }
@@ -106,33 +108,20 @@ export class FakeNetwork implements CliNetwork {
     return inf;
   }
 
-  /** docs/emulator.md: ofm_k[j] = (in[j mod T] + k + 1) mod 256; PMU 1000*e + i + T. */
+  /** The emulator's outputs and counters, from the oracle. */
   private compute(
     inf: FakeInference,
-    ifms: CliBuffer[],
-    ofms: CliBuffer[],
+    ifms: readonly CliBuffer[],
+    ofms: readonly CliBuffer[],
     opts: { pmuEvents?: number[]; cycles?: boolean },
   ) {
-    const parts = ifms.map((b, i) => b.data.subarray(0, this.info.ifmSizes[i]));
-    const input = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-    let off = 0;
-    for (const p of parts) {
-      input.set(p, off);
-      off += p.length;
-    }
-    const T = input.length;
-    ofms.forEach((b, k) => {
-      const n = this.info.ofmSizes[k] as number;
-      for (let j = 0; j < n; j++) {
-        b.data[j] = ((T === 0 ? 0 : (input[j % T] as number)) + k + 1) % 256;
-      }
-    });
-    const counters = this.npu === 'U85' ? 8 : 4;
-    (opts.pmuEvents ?? []).forEach((e, i) => {
-      if (i < counters && e !== 0) inf.pmuCounters[i] = BigInt(1000 * e + i + T);
-    });
-    const osum = this.info.ofmSizes.reduce((a, b) => a + b, 0);
-    inf.cycleCount = opts.cycles ? BigInt(100000 + T + osum) : 0n;
+    const inputs = ifms.map((b, i) => b.data.subarray(0, this.info.ifmSizes[i]));
+    const t = inputs.reduce((a, p) => a + p.length, 0);
+    const outputs = expectedOutputs(inputs, this.info.ofmSizes);
+    ofms.forEach((b, k) => b.data.set(outputs[k] ?? []));
+    const counters = this.npu === 'U85' ? NPUS['u85-256'].pmuCounters : NPUS['u55-128'].pmuCounters;
+    inf.pmuCounters = expectedPmu(opts.pmuEvents ?? [], t, counters);
+    inf.cycleCount = opts.cycles ? expectedCycles(t, this.info.ofmSizes) : 0n;
   }
 
   close() {
@@ -140,11 +129,12 @@ export class FakeNetwork implements CliNetwork {
   }
 }
 
-const HW: Record<NpuFamily, { arch: number; product: number; macs: number }> = {
-  U55: { arch: 1, product: 4, macs: 7 }, // macs_per_cc is log2: 128 MACs
-  U65: { arch: 1, product: 6, macs: 8 },
-  U85: { arch: 2, product: 7, macs: 8 },
-  unknown: { arch: 9, product: 9, macs: 0 },
+/** The emulator's NPUs per family (the oracle's table). */
+const HW: Record<NpuFamily, NativeCapabilities | undefined> = {
+  U55: NPUS['u55-128'].capabilities,
+  U65: NPUS['u65-256'].capabilities,
+  U85: NPUS['u85-256'].capabilities,
+  unknown: undefined,
 };
 
 export class FakeDevice implements CliDevice {
@@ -160,17 +150,17 @@ export class FakeDevice implements CliDevice {
     private readonly lib: FakeLibrary,
   ) {}
   capabilities(): Capabilities {
-    const hw = HW[this.npu];
+    const hw = HW[this.npu] ?? { ...NPUS['u55-128'].capabilities, productMajor: 9 };
     return {
       hwId: {
-        versionStatus: 1,
-        version: { major: 0, minor: 2 },
-        product: { major: hw.product },
-        architecture: { major: hw.arch, minor: 1, patch: 0 },
+        versionStatus: hw.versionStatus,
+        version: { major: hw.versionMajor, minor: hw.versionMinor },
+        product: { major: hw.productMajor },
+        architecture: { major: hw.archMajorRev, minor: hw.archMinorRev, patch: hw.archPatchRev },
       },
       hwCfg: {
-        macsPerClockCycle: hw.macs,
-        cmdStreamVersion: 0,
+        macsPerClockCycle: hw.macsPerClockCycle,
+        cmdStreamVersion: hw.cmdStreamVersion,
         customDma: false,
         type: 'subsystem',
       },
@@ -302,9 +292,5 @@ export function fakeContext(
 
 /** The bytes the emulator writes to OFM k for the given input. */
 export function expectedOfm(input: Uint8Array, k: number, size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  for (let j = 0; j < size; j++) {
-    out[j] = ((input.length === 0 ? 0 : (input[j % input.length] as number)) + k + 1) % 256;
-  }
-  return out;
+  return expectedOutputs([input], [...new Array<number>(k).fill(0), size])[k]!;
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Device } from '../../src/device.js';
 import { U55_CAPS } from './helpers/mock-binding.js';
 import { failure, KWS_MODEL, useMockWorld } from './helpers/setup.js';
+import { NPUS } from '../oracle/emulator.js';
 
 const world = useMockWorld();
 
@@ -64,17 +65,20 @@ describe('Device.open', () => {
 describe('Device', () => {
   it('maps capabilities to readable names and derives the NPU family', () => {
     const caps = Device.open().capabilities();
+    const raw = NPUS['u55-128'].capabilities;
     expect(caps).toEqual({
       hwId: {
-        versionStatus: 1,
-        version: { major: 4, minor: 0 },
-        product: { major: 4 },
-        architecture: { major: 1, minor: 1, patch: 6 },
+        versionStatus: raw.versionStatus,
+        version: { major: raw.versionMajor, minor: raw.versionMinor },
+        product: { major: raw.productMajor },
+        architecture: { major: 1, minor: 1, patch: 0 },
       },
-      hwCfg: { macsPerClockCycle: 128, cmdStreamVersion: 0, customDma: false, type: 'subsystem' },
+      // The CONFIG register's field, log2 of the MACs: 7 on a U55-128.
+      hwCfg: { macsPerClockCycle: 7, cmdStreamVersion: 0, customDma: false, type: 'subsystem' },
       driver: { major: 0, minor: 16, patch: 0 },
       npu: 'U55',
     });
+    expect(2 ** caps.hwCfg.macsPerClockCycle).toBe(NPUS['u55-128'].macs);
   });
 
   it('rejects an invalid device type from the kernel', async () => {
@@ -87,9 +91,19 @@ describe('Device', () => {
   it('pings, and reports ioctl failures with their errno', async () => {
     const dev = Device.open();
     dev.ping();
+    world().fail.set('ping', 'EIO');
+    const e = await failure(() => dev.ping());
+    expect([e.code, e.errno, e.syscall]).toEqual(['EIO', -5, 'ioctl(PING)']);
+  });
+
+  it("reports the kernel's ETIME (the firmware did not answer) as ETIMEDOUT, errno kept", async () => {
+    const dev = Device.open();
     world().fail.set('ping', 'ETIME');
     const e = await failure(() => dev.ping());
-    expect([e.code, e.errno, e.syscall]).toEqual(['ETIME', -62, 'ioctl(PING)']);
+    expect([e.code, e.errno, e.syscall]).toEqual(['ETIMEDOUT', -62, 'ioctl(PING)']);
+    world().fail.set('info', 'ETIME');
+    const l = await failure(() => dev.loadNetwork({ index: 1 }));
+    expect([l.code, l.errno, l.syscall]).toEqual(['ETIMEDOUT', -62, 'ioctl(NETWORK_INFO)']);
   });
 
   it('is disposable and every method fails after close', async () => {
@@ -120,7 +134,7 @@ describe('Device', () => {
     const net = dev.createNetwork({ index: 1 });
     const out = dev.createBuffer(12);
     world().autoCompleteMs = undefined;
-    const inf = net.createInference([buf], [out]);
+    const inf = await net.createInference([buf], [out]);
     const waiting = inf.wait();
     expect(world().openFds.size).toBe(5);
     dev.close();

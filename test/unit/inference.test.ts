@@ -7,20 +7,20 @@ import { expectedOutput, failure, useMockWorld } from './helpers/setup.js';
 
 const world = useMockWorld();
 
-function start(opts: { zeroCopy?: boolean } = {}) {
+async function start(opts: { zeroCopy?: boolean } = {}) {
   world().autoCompleteMs = undefined; // the test finishes inferences itself
   const dev = Device.open(0, opts);
   const net = dev.createNetwork({ index: 1 });
   const ifm = dev.createBuffer(490);
   const ofm = dev.createBuffer(12);
   ifm.data.forEach((_, i) => (ifm.data[i] = i % 251));
-  const inf = net.createInference([ifm], [ofm], { pmuEvents: [3, 0, 7], cycles: true });
+  const inf = await net.createInference([ifm], [ofm], { pmuEvents: [3, 0, 7], cycles: true });
   return { dev, net, ifm, ofm, inf, mock: world().inferences.at(-1)! };
 }
 
 describe('Inference', () => {
   it('runs: wait resolves true, status ok, outputs and counters readable', async () => {
-    const { inf, ifm, ofm, mock } = start();
+    const { inf, ifm, ofm, mock } = await start();
     expect(inf.status).toBe('running');
     const waiting = inf.wait();
     mock.complete(STATUS.OK);
@@ -33,25 +33,25 @@ describe('Inference', () => {
   });
 
   it('wait resolves false on timeout and keeps the inference running', async () => {
-    const { inf } = start();
+    const { inf } = await start();
     expect(await inf.wait(5)).toBe(false);
     expect(await inf.wait(0)).toBe(false);
     expect(inf.status).toBe('running');
   });
 
   it('validates the wait timeout', async () => {
-    const { inf } = start();
+    const { inf } = await start();
     for (const bad of [-1, NaN, '5']) {
       expect((await failure(() => inf.wait(bad as never))).code).toBe('ERR_ETHOSU_INVALID_ARG');
     }
   });
 
   it('cancel is true while running, false once done, and the status becomes aborted', async () => {
-    const { inf } = start();
-    expect(inf.cancel()).toBe(true);
+    const { inf } = await start();
+    expect(await inf.cancel()).toBe(true);
     expect(inf.status).toBe('aborted');
     expect(await inf.wait(1000)).toBe(true);
-    expect(inf.cancel()).toBe(false);
+    expect(await inf.cancel()).toBe(false);
   });
 
   it('maps every status code', async () => {
@@ -60,11 +60,11 @@ describe('Inference', () => {
       [STATUS.REJECTED, 'rejected'],
       [STATUS.ABORTING, 'aborting'],
     ] as const) {
-      const { inf, mock } = start();
+      const { inf, mock } = await start();
       mock.statusCode = code;
       expect(inf.status).toBe(name);
     }
-    const { inf, mock } = start();
+    const { inf, mock } = await start();
     mock.statusCode = 42;
     const e = await failure(() => inf.status);
     expect([e.code, e.message]).toEqual([
@@ -74,7 +74,7 @@ describe('Inference', () => {
   });
 
   it('close rejects a pending wait with ERR_ETHOSU_CLOSED and frees the fd', async () => {
-    const { inf, mock } = start();
+    const { inf, mock } = await start();
     const waiting = inf.wait();
     const fd = inf.fd;
     inf.close();
@@ -87,8 +87,8 @@ describe('Inference', () => {
     inf.close();
   });
 
-  it('is disposable', () => {
-    const { inf } = start();
+  it('is disposable', async () => {
+    const { inf } = await start();
     {
       using i = inf;
       expect(i.closed).toBe(false);
@@ -97,7 +97,7 @@ describe('Inference', () => {
   });
 
   it('copies outputs back after wait in copy mode', async () => {
-    const { inf, ofm, mock } = start({ zeroCopy: false });
+    const { inf, ofm, mock } = await start({ zeroCopy: false });
     const waiting = inf.wait();
     mock.complete(STATUS.OK);
     await waiting;
@@ -107,7 +107,7 @@ describe('Inference', () => {
   });
 
   it('reports ioctl failures with errno and syscall', async () => {
-    const { inf } = start();
+    const { inf } = await start();
     world().fail.set('cancel', 'EIO');
     const e = await failure(() => inf.cancel());
     expect([e.code, e.errno, e.syscall]).toEqual(['EIO', -5, 'ioctl(INFERENCE_CANCEL)']);

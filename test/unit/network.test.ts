@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { Device } from '../../src/device.js';
-import { failure, KWS_MODEL, useMockWorld } from './helpers/setup.js';
+import { expectedOutput, failure, KWS_MODEL, useMockWorld } from './helpers/setup.js';
 
 const world = useMockWorld();
 
@@ -79,9 +79,9 @@ describe('Network.createInference', () => {
     return { dev, net, ifm: dev.createBuffer(490), ofm: dev.createBuffer(12) };
   }
 
-  it('passes fds, PMU events and the cycle flag to the kernel', () => {
+  it('passes fds, PMU events and the cycle flag to the kernel', async () => {
     const { net, ifm, ofm } = setup();
-    const inf = net.createInference([ifm], [ofm], { pmuEvents: [5, 6], cycles: true });
+    const inf = await net.createInference([ifm], [ofm], { pmuEvents: [5, 6], cycles: true });
     const mock = world().inferences[0]!;
     expect(mock.ifms[0]!.fd).toBe(ifm.fd);
     expect(mock.ofms[0]!.fd).toBe(ofm.fd);
@@ -102,7 +102,7 @@ describe('Network.createInference', () => {
     e = await failure(() => net.createInference([ifm], [dev.createBuffer(11)]));
     expect(e.message).toBe('output 0: the network expects 12 bytes, the buffer holds 11 bytes');
     // Larger buffers are fine (the firmware uses the first bytes).
-    net.createInference([dev.createBuffer(500)], [dev.createBuffer(16)]);
+    await net.createInference([dev.createBuffer(500)], [dev.createBuffer(16)]);
     expect(world().inferences).toHaveLength(1);
   });
 
@@ -141,12 +141,12 @@ describe('Network.createInference', () => {
     expect(e.code).toBe('ERR_ETHOSU_INVALID_ARG');
   });
 
-  it('copies inputs to the device in copy mode', () => {
+  it('copies inputs to the device in copy mode', async () => {
     const dev = Device.open(0, { zeroCopy: false });
     const net = dev.createNetwork({ index: 1 });
     const ifm = dev.createBuffer(490);
     ifm.data.fill(7);
-    net.createInference([ifm], [dev.createBuffer(12)]);
+    await net.createInference([ifm], [dev.createBuffer(12)]);
     expect(world().inferences[0]!.ifms[0]!.device[489]).toBe(7);
   });
 
@@ -160,5 +160,106 @@ describe('Network.createInference', () => {
     expect((await failure(() => net.createInference([ifm], [ofm]))).code).toBe('ERR_ETHOSU_CLOSED');
     expect((await failure(() => net.fd)).code).toBe('ERR_ETHOSU_CLOSED');
     net.close();
+  });
+});
+
+describe('a full firmware queue (INFERENCE_CREATE answers EAGAIN)', () => {
+  function setup() {
+    const dev = Device.open();
+    const net = dev.createNetwork({ index: 1 });
+    world().autoCompleteMs = undefined;
+    world().queueCapacity = 2;
+    const make = () => net.createInference([dev.createBuffer(490)], [dev.createBuffer(12)]);
+    return { dev, net, make };
+  }
+
+  it('createInference waits for room with timers, never on the event loop', async () => {
+    const { make } = setup();
+    await make();
+    await make();
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    const third = make();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(world().inferences).toHaveLength(2); // still waiting for room
+    expect(ticks).toBeGreaterThan(0); // the loop ran while it waited
+    world().inferences[0]!.complete(0);
+    const inf = await third;
+    clearInterval(timer);
+    expect(world().inferences).toHaveLength(3);
+    expect(inf.status).toBe('running');
+  });
+
+  it('gives up after queueTimeoutMs with ETIMEDOUT, or on abort, having sent nothing', async () => {
+    const { make, net, dev } = setup();
+    await make();
+    await make();
+    const bufs = () => [[dev.createBuffer(490)], [dev.createBuffer(12)]] as const;
+    const t0 = performance.now();
+    const [i1, o1] = bufs();
+    const e = await failure(() => net.createInference(i1, o1, { queueTimeoutMs: 20 }));
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(19);
+    expect([e.code, e.syscall]).toEqual(['ETIMEDOUT', 'ioctl(INFERENCE_CREATE)']);
+    expect(e.message).toMatch(/^The NPU firmware's queue stayed full for 20 ms/);
+    const [i2, o2] = bufs();
+    const e2 = await failure(() =>
+      net.createInference(i2, o2, { signal: AbortSignal.timeout(10) }),
+    );
+    expect(e2.name).toBe('AbortError');
+    expect(world().inferences).toHaveLength(2);
+  });
+
+  it('run() keeps more inferences in flight than the queue holds; all outputs right', async () => {
+    const { net } = setup();
+    world().queueCapacity = 64;
+    world().autoCompleteMs = 2;
+    const inputs = Array.from({ length: 80 }, (_, i) =>
+      Uint8Array.from({ length: 490 }, (_, j) => (i * 13 + j) % 256),
+    );
+    const results = await Promise.all(inputs.map((x) => net.run(x, { timeoutMs: 10_000 })));
+    results.forEach((r, i) => expect(r.outputs[0]).toEqual(expectedOutput(inputs[i]!, 12, 0)));
+  });
+
+  it('run() with a queue that stays full: ETIMEDOUT within timeoutMs, buffers reused', async () => {
+    const { net, make } = setup();
+    await make();
+    await make();
+    const created = world().buffersCreated;
+    const e = await failure(() => net.run(new Uint8Array(490), { timeoutMs: 20 }));
+    expect(e.code).toBe('ETIMEDOUT');
+    expect(e.message).toBe(
+      "The inference did not finish within 20 ms: the firmware's queue stayed full, so it was " +
+        'never sent',
+    );
+    world().queueCapacity = Infinity;
+    world().autoCompleteMs = 0;
+    await net.run(new Uint8Array(490));
+    expect(world().buffersCreated).toBe(created + 2); // the set of the unsent run, reused
+  });
+});
+
+describe('Device.loadNetwork', () => {
+  it('loads from bytes or an index without blocking, on a copy of the bytes', async () => {
+    const dev = Device.open();
+    const bytes = KWS_MODEL.slice();
+    const loading = dev.loadNetwork(bytes);
+    bytes.fill(0); // the caller may reuse its array at once
+    const net = await loading;
+    expect(net.model?.isVela).toBe(true);
+    expect(net.info.ifmSizes).toEqual([490]);
+    const byIndex = await dev.loadNetwork({ index: 1 });
+    expect(byIndex.info.description).toBe('builtin');
+  });
+
+  it('closes the network fd when NETWORK_INFO fails, and checks its source', async () => {
+    const dev = Device.open();
+    const fds = world().openFds.size;
+    world().fail.set('info', 'EBADF');
+    const e = await failure(() => dev.loadNetwork({ index: 1 }));
+    expect([e.code, e.syscall]).toEqual(['EBADF', 'ioctl(NETWORK_INFO)']);
+    expect(world().openFds.size).toBe(fds);
+    expect((await failure(() => dev.loadNetwork(new Uint8Array(0)))).code).toBe(
+      'ERR_ETHOSU_INVALID_ARG',
+    );
   });
 });

@@ -11,7 +11,7 @@ const net = dev.createNetwork({ index });
 
 if (mode === 'hang') {
   // Leaves a wait pending on a long inference, for the parent to terminate this thread.
-  const inf = net.createInference([dev.createBuffer(490)], [dev.createBuffer(12)]);
+  const inf = await net.createInference([dev.createBuffer(490)], [dev.createBuffer(12)]);
   inf.wait().then(() => parentPort.postMessage({ done: true }));
   parentPort.postMessage({ waiting: true });
 } else {

@@ -15,6 +15,7 @@ import type {
   NativeStatus,
   NativeVersion,
 } from '../../../src/binding.js';
+import { expectedCycles, expectedOutputs, expectedPmu, NPUS } from '../../oracle/emulator.js';
 
 export const STATUS = { OK: 0, ERROR: 1, RUNNING: 2, REJECTED: 3, ABORTED: 4, ABORTING: 5 };
 
@@ -32,6 +33,7 @@ const ERRNO: Record<string, number> = {
   EINTR: 4,
   EIO: 5,
   EBADF: 9,
+  EAGAIN: 11,
   ENOMEM: 12,
   EFAULT: 14,
   EINVAL: 22,
@@ -55,23 +57,8 @@ function closedError(what: string): Error {
   return err;
 }
 
-/** Ethos-U55-128 as the emulator reports it. */
-export const U55_CAPS: NativeCapabilities = {
-  versionStatus: 1,
-  versionMinor: 0,
-  versionMajor: 4,
-  productMajor: 4,
-  archPatchRev: 6,
-  archMinorRev: 1,
-  archMajorRev: 1,
-  macsPerClockCycle: 128,
-  cmdStreamVersion: 0,
-  customDma: 0,
-  type: 1,
-  driverPatchRev: 0,
-  driverMinorRev: 16,
-  driverMajorRev: 0,
-};
+/** Ethos-U55-128 as the emulator reports it (the oracle's NPU table). */
+export const U55_CAPS: NativeCapabilities = NPUS['u55-128'].capabilities;
 
 export interface MockDeviceConfig {
   version?: NativeVersion;
@@ -96,6 +83,8 @@ export class MockWorld implements NativeBinding {
   autoCompleteMs: number | undefined = 0;
   /** Status the firmware gives finished inferences. */
   resultStatus = STATUS.OK;
+  /** The firmware's queue: INFERENCE_CREATE fails with EAGAIN while this many are pending. */
+  queueCapacity = Infinity;
   /** The next this many cancels are refused by the firmware (the inferences run on). */
   refuseCancel = 0;
   /** The runtime forbids external ArrayBuffers. */
@@ -215,6 +204,23 @@ export class MockDevice extends MockFdObject implements NativeDevice {
     this.world.maybeFail('createNetwork', 'ioctl(NETWORK_CREATE)');
     return new MockNetwork(this.world, this, this.config.builtins?.[index]);
   }
+
+  /** Like the addon's worker: settles later, on a copy of the bytes. */
+  async loadNetwork(
+    src: Uint8Array | number,
+  ): Promise<{ network: NativeNetwork; info: NativeNetworkInfo }> {
+    this.check();
+    const copy = typeof src === 'number' ? src : src.slice();
+    await new Promise((r) => setImmediate(r));
+    const network =
+      typeof copy === 'number' ? this.createNetworkIndex(copy) : this.createNetwork(copy);
+    try {
+      return { network, info: network.info() };
+    } catch (err) {
+      network.close();
+      throw err;
+    }
+  }
 }
 
 const defaultInfo: NativeNetworkInfo = { description: 'mock', ifmSizes: [4], ofmSizes: [4] };
@@ -275,9 +281,10 @@ export class MockNetwork extends MockFdObject implements NativeNetwork {
     ofmFds: number[],
     pmuEvents: number[],
     cycleCounter: boolean,
-  ): NativeInference {
+  ): NativeInference | null {
     this.check();
     this.world.maybeFail('createInference', 'ioctl(INFERENCE_CREATE)');
+    if (this.world.pending.length >= this.world.queueCapacity) return null; // EAGAIN
     const lookup = (fd: number) => {
       const b = this.device.buffers.get(fd);
       if (b === undefined || !b.isOpen) throw sysError('ioctl(INFERENCE_CREATE)', 'EINVAL');
@@ -345,19 +352,13 @@ export class MockInference extends MockFdObject implements NativeInference {
 
   #compute(): void {
     const info = this.network.networkInfo ?? defaultInfo;
-    const input = Buffer.concat(this.ifms.map((b, i) => b.device.subarray(0, info.ifmSizes[i])));
-    const t = input.length;
-    let osum = 0;
-    this.ofms.forEach((b, k) => {
-      const osize = info.ofmSizes[k] ?? 0;
-      osum += osize;
-      for (let j = 0; j < osize; j++) b.device[j] = ((t ? input[j % t]! : 0) + k + 1) % 256;
-    });
-    const counters = this.network.device.config.counters ?? 4;
-    this.events.forEach((e, i) => {
-      this.counts[i] = i < counters && e !== 0 ? BigInt(1000 * e + i + t) : 0n;
-    });
-    this.cycles = this.cycleEnabled ? BigInt(100000 + t + osum) : 0n;
+    const inputs = this.ifms.map((b, i) => b.device.subarray(0, info.ifmSizes[i]));
+    const t = inputs.reduce((n, x) => n + x.length, 0);
+    const outputs = expectedOutputs(inputs, info.ofmSizes);
+    this.ofms.forEach((b, k) => b.device.set(outputs[k] ?? []));
+    const counters = this.network.device.config.counters ?? NPUS['u55-128'].pmuCounters;
+    this.counts = expectedPmu(this.events, t, counters);
+    this.cycles = this.cycleEnabled ? expectedCycles(t, info.ofmSizes) : 0n;
   }
 
   status(): NativeStatus {
@@ -372,9 +373,10 @@ export class MockInference extends MockFdObject implements NativeInference {
     };
   }
 
-  cancel(): number {
+  async cancel(): Promise<number> {
     this.check();
     this.cancelCalls++;
+    await Promise.resolve(); // the addon answers from a worker thread
     this.world.maybeFail('cancel', 'ioctl(INFERENCE_CANCEL)');
     if (this.done) return STATUS.ERROR;
     if (this.world.refuseCancel > 0) {

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, expect } from 'vitest';
 
 import { setBinding } from '../../../src/binding.js';
 import { EthosUError } from '../../../src/errors.js';
+import { expectedOutputs } from '../../oracle/emulator.js';
 import { MockWorld } from './mock-binding.js';
 
 export const KWS_MODEL = new Uint8Array(
@@ -43,10 +44,7 @@ export async function failure(fn: () => unknown): Promise<EthosUError> {
   throw new Error('expected an EthosUError, nothing was thrown');
 }
 
-/** Emulator formula: ofm_k[j] = (in[j mod T] + k + 1) mod 256. */
+/** Output k (of `size` bytes) for a single input, by the emulator's formula. */
 export function expectedOutput(input: Uint8Array, size: number, k: number): Uint8Array {
-  const out = new Uint8Array(size);
-  for (let j = 0; j < size; j++)
-    out[j] = ((input.length ? input[j % input.length]! : 0) + k + 1) % 256;
-  return out;
+  return expectedOutputs([input], [...new Array<number>(k).fill(0), size])[k]!;
 }
