@@ -58,7 +58,7 @@ describe.runIf(inGuest())('stalled firmware (guest)', () => {
     await new Promise((r) => setTimeout(r, WINDOW_MS));
     const baseline = idle.stop();
     writeFileSync(stallKnob, '1');
-    let stalled: number[] = [];
+    let stalled: number[];
     try {
       const inference = await net.createInference([ifm], [ofm]);
       const runs = inputs.map((x) => settle(net.run(x, { timeoutMs: 30_000 })));
