@@ -45,9 +45,13 @@ static enum npu_status pool_acc(struct npu_state *st, u32 mode, const struct npu
 	return NPU_OK;
 }
 
+/* v / n, ties away from zero (TensorFlow Lite's average pooling). */
 static s64 div_round_away(s64 v, u32 n)
 {
-	return (v + (v >= 0 ? (s64)n / 2 : -(s64)n / 2)) / (s64)n;
+	u64 m = v < 0 ? (u64)0 - (u64)v : (u64)v;
+
+	m = npu_div_u64(m + n / 2, n);
+	return v < 0 ? -(s64)m : (s64)m;
 }
 
 enum npu_status npu_op_pool(struct npu_state *st, u32 mode)
