@@ -223,6 +223,10 @@ enum npu_status npu_op_conv(struct npu_state *st, bool depthwise)
 		wcount *= g.ifm_depth;
 	if (wcount * 2 + 8 > st->ws_size)
 		return npu_fail(st, NPU_ERR_WORKSPACE, "workspace too small");
+	/* Clearing and decoding weights is work too: many large streams must not add up. */
+	st->work += wcount;
+	if (st->work > st->max_work)
+		return npu_fail(st, NPU_ERR_LIMIT, "work limit reached (weights)");
 	npu_fm_prepare(st, &ifm, k.ifm_h, k.ifm_w, ifm.depth, false);
 	npu_fm_prepare(st, &ofm, ofm.height, ofm.width, ofm.depth, true);
 	w = (s16 *)st->ws;
