@@ -228,8 +228,8 @@ enum npu_status npu_op_conv(struct npu_state *st, bool depthwise)
 	st->work += wcount;
 	if (st->work > st->max_work)
 		return npu_fail(st, NPU_ERR_LIMIT, "work limit reached (weights)");
-	npu_fm_prepare(st, &ifm, npu_ifm_stored(&k, k.ifm_h), npu_ifm_stored(&k, k.ifm_w), ifm.depth,
-		       false);
+	npu_fm_prepare(st, &ifm, npu_ifm_stored(&k, k.ifm_h), npu_ifm_stored(&k, k.ifm_w),
+		       ifm.depth, false);
 	npu_fm_prepare(st, &ofm, ofm.height, ofm.width, ofm.depth, true);
 	w = (s16 *)st->ws;
 	npu_memset(w, 0, wcount * 2);

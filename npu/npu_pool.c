@@ -75,8 +75,8 @@ enum npu_status npu_op_pool(struct npu_state *st, u32 mode)
 		return npu_fail(st, NPU_ERR_STREAM, "pooling with IFM depth != OFM depth");
 	if (k.up == 2)
 		return npu_fail(st, NPU_ERR_UNSUPPORTED, "pooling a transpose-upscaled IFM");
-	npu_fm_prepare(st, &ifm, npu_ifm_stored(&k, k.ifm_h), npu_ifm_stored(&k, k.ifm_w), ifm.depth,
-		       false);
+	npu_fm_prepare(st, &ifm, npu_ifm_stored(&k, k.ifm_h), npu_ifm_stored(&k, k.ifm_w),
+		       ifm.depth, false);
 	npu_fm_prepare(st, &ofm, ofm.height, ofm.width, ofm.depth, true);
 
 	for (oy = 0; oy < ofm.height; oy++) {
