@@ -96,6 +96,16 @@ static inline bool npu_ifm_coord(const struct npu_kernel *k, s64 iy, s64 ix, u32
 	return true;
 }
 
+/*
+ * Counts an output element's kernel window as work before it is visited: a huge kernel over
+ * padding reads nothing but must not loop unbounded either.
+ */
+static inline bool npu_window_work(struct npu_state *st, const struct npu_kernel *k)
+{
+	st->work += (u64)k->kh * k->kw;
+	return st->work <= st->max_work;
+}
+
 /* The stored IFM's extent along one axis. */
 static inline u32 npu_ifm_stored(const struct npu_kernel *k, u32 n)
 {
