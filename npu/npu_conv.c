@@ -247,9 +247,8 @@ enum npu_status npu_op_conv(struct npu_state *st, bool depthwise)
 				s64 acc, v;
 				u8 *p;
 
-				if (!npu_window_work(st, &k))
-					return npu_fail(st, NPU_ERR_LIMIT, "work limit reached (kernel)");
-				if (conv_acc(st, &ifm, &k, &g, w, oy, ox, oc, &acc))
+				if (npu_window_work(st, &k) ||
+				    conv_acc(st, &ifm, &k, &g, w, oy, ox, oc, &acc))
 					return st->res->status;
 				st->res->macs += (u64)k.kh * k.kw * g.ifm_depth;
 				v = npu_scale(acc + bias, scale, shift, ofm.round);

@@ -100,10 +100,12 @@ static inline bool npu_ifm_coord(const struct npu_kernel *k, s64 iy, s64 ix, u32
  * Counts an output element's kernel window as work before it is visited: a huge kernel over
  * padding reads nothing but must not loop unbounded either.
  */
-static inline bool npu_window_work(struct npu_state *st, const struct npu_kernel *k)
+static inline enum npu_status npu_window_work(struct npu_state *st, const struct npu_kernel *k)
 {
 	st->work += (u64)k->kh * k->kw;
-	return st->work <= st->max_work;
+	if (st->work > st->max_work)
+		return npu_fail(st, NPU_ERR_LIMIT, "work limit reached (kernel window)");
+	return NPU_OK;
 }
 
 /* The stored IFM's extent along one axis. */

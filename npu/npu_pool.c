@@ -86,9 +86,8 @@ enum npu_status npu_op_pool(struct npu_state *st, u32 mode)
 				u32 n;
 				u8 *p;
 
-				if (!npu_window_work(st, &k))
-					return npu_fail(st, NPU_ERR_LIMIT, "work limit reached (kernel)");
-				if (pool_acc(st, mode, &ifm, &k, oy, ox, oc, &acc, &n))
+				if (npu_window_work(st, &k) ||
+				    pool_acc(st, mode, &ifm, &k, oy, ox, oc, &acc, &n))
 					return st->res->status;
 				if (mode == NPU_POOL_AVERAGE && n && (padded || !ofm.global_scale))
 					acc = div_round_away(acc, n);
