@@ -68,7 +68,7 @@ struct npu_region {
 struct npu_config {
 	const struct npu_hw *hw;
 	u32 max_commands;	/* 0: NPU_DEFAULT_MAX_COMMANDS */
-	u64 max_work;		/* feature-map element accesses; 0: NPU_DEFAULT_MAX_WORK */
+	u64 max_work;		/* element accesses, weights, DMA bytes; 0: default */
 	void *workspace;	/* scratch for decoded weights; 8-byte aligned */
 	size_t workspace_size;
 };

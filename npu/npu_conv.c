@@ -29,8 +29,9 @@ enum npu_status npu_kernel_read(struct npu_state *st, const struct npu_fm *ofm,
 	k->kw = (ekw - 1) / k->dx + 1;
 	k->pad_top = st->r0[NPU_SET_IFM_PAD_TOP];
 	k->pad_left = st->r0[NPU_SET_IFM_PAD_LEFT];
-	if (st->r0[NPU_SET_IFM_UPSCALE])
-		return npu_fail(st, NPU_ERR_UNSUPPORTED, "IFM upscaling not modelled");
+	k->up = st->r0[NPU_SET_IFM_UPSCALE];
+	if (k->up > 2)
+		return npu_fail(st, NPU_ERR_STREAM, "reserved IFM upscale mode");
 	h = (s64)(ofm->height - 1) * k->sy + ekh - k->pad_top - st->r0[NPU_SET_IFM_PAD_BOTTOM];
 	w = (s64)(ofm->width - 1) * k->sx + ekw - k->pad_left - st->r0[NPU_SET_IFM_PAD_RIGHT];
 	k->ifm_h = h > 0 ? (u32)h : 0;
@@ -83,14 +84,15 @@ static enum npu_status conv_acc_fast(struct npu_state *st, const struct npu_fm *
 	for (ky = 0; ky < k->kh; ky++) {
 		s64 iy = (s64)oy * k->sy - k->pad_top + (s64)ky * k->dy;
 
-		for (kx = 0; kx < k->kw && iy >= 0 && iy < k->ifm_h; kx++) {
+		for (kx = 0; kx < k->kw; kx++) {
 			s64 ix = (s64)ox * k->sx - k->pad_left + (s64)kx * k->dx;
 			const s16 *wk = w + (((size_t)oc * k->kh + ky) * k->kw + kx) * g->ifm_depth;
 			const u8 *p0;
+			u32 y, x;
 
-			if (ix < 0 || ix >= k->ifm_w)
+			if (!npu_ifm_coord(k, iy, ix, &y, &x))
 				continue;
-			p0 = npu_fm_ptr(ifm, (u32)iy, (u32)ix);
+			p0 = npu_fm_ptr(ifm, y, x);
 			if (g->depthwise) {
 				sum += (npu_fm_load(ifm, p0 + npu_fm_chan(ifm, oc)) -
 					ifm->zero_point) * wk[0];
@@ -130,18 +132,17 @@ static enum npu_status conv_acc(struct npu_state *st, const struct npu_fm *ifm,
 	for (ky = 0; ky < k->kh; ky++) {
 		s64 iy = (s64)oy * k->sy - k->pad_top + (s64)ky * k->dy;
 
-		if (iy < 0 || iy >= k->ifm_h)
-			continue;
 		for (kx = 0; kx < k->kw; kx++) {
 			s64 ix = (s64)ox * k->sx - k->pad_left + (s64)kx * k->dx;
 			const s16 *wk = w + (((size_t)oc * k->kh + ky) * k->kw + kx) * g->ifm_depth;
+			u32 y, x;
 
-			if (ix < 0 || ix >= k->ifm_w)
+			if (!npu_ifm_coord(k, iy, ix, &y, &x))
 				continue;
 			for (ic = 0; ic < g->ifm_depth; ic++) {
 				u32 c = g->depthwise ? oc : ic;
 
-				if (npu_fm_addr(st, ifm, (u32)iy, (u32)ix, c, false, &p))
+				if (npu_fm_addr(st, ifm, y, x, c, false, &p))
 					return st->res->status;
 				*acc += (npu_fm_load(ifm, p) - ifm->zero_point) * wk[ic];
 			}
@@ -223,7 +224,12 @@ enum npu_status npu_op_conv(struct npu_state *st, bool depthwise)
 		wcount *= g.ifm_depth;
 	if (wcount * 2 + 8 > st->ws_size)
 		return npu_fail(st, NPU_ERR_WORKSPACE, "workspace too small");
-	npu_fm_prepare(st, &ifm, k.ifm_h, k.ifm_w, ifm.depth, false);
+	/* Clearing and decoding weights is work too: many large streams must not add up. */
+	st->work += wcount;
+	if (st->work > st->max_work)
+		return npu_fail(st, NPU_ERR_LIMIT, "work limit reached (weights)");
+	npu_fm_prepare(st, &ifm, npu_ifm_stored(&k, k.ifm_h), npu_ifm_stored(&k, k.ifm_w),
+		       ifm.depth, false);
 	npu_fm_prepare(st, &ofm, ofm.height, ofm.width, ofm.depth, true);
 	w = (s16 *)st->ws;
 	npu_memset(w, 0, wcount * 2);
@@ -241,7 +247,8 @@ enum npu_status npu_op_conv(struct npu_state *st, bool depthwise)
 				s64 acc, v;
 				u8 *p;
 
-				if (conv_acc(st, &ifm, &k, &g, w, oy, ox, oc, &acc))
+				if (npu_window_work(st, &k) ||
+				    conv_acc(st, &ifm, &k, &g, w, oy, ox, oc, &acc))
 					return st->res->status;
 				st->res->macs += (u64)k.kh * k.kw * g.ifm_depth;
 				v = npu_scale(acc + bias, scale, shift, ofm.round);

@@ -22,6 +22,10 @@ enum npu_status npu_op_dma(struct npu_state *st)
 	const u8 *s;
 	u8 *d;
 
+	/* Bytes copied count as work: a million DMAs of a whole region must not hang. */
+	st->work += len;
+	if (st->work > st->max_work)
+		return npu_fail(st, NPU_ERR_LIMIT, "work limit reached (DMA)");
 	if (DMA_STRIDE_MODE(sreg) || DMA_STRIDE_MODE(dreg))
 		return npu_fail(st, NPU_ERR_UNSUPPORTED, "2-D/3-D DMA not modelled");
 	if (sreg & NPU_DMA_REGION_INTERNAL)

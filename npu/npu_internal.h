@@ -77,8 +77,42 @@ struct npu_kernel {
 	u32 kh, kw;		/* undilated */
 	u32 sy, sx, dy, dx;
 	s32 pad_top, pad_left;
-	u32 ifm_h, ifm_w;	/* IFM extent the OFM needs, padding excluded */
+	u32 ifm_h, ifm_w;	/* IFM extent the OFM needs, padding excluded (upscaled) */
+	u32 up;			/* IFM_UPSCALE: 0 none, 1 nearest x2, 2 transpose (zeros) x2 */
 };
+
+/*
+ * Maps a kernel position in the (upscaled) IFM to the stored element: false for padding and
+ * for the zeros a transpose upscale inserts between elements.
+ */
+static inline bool npu_ifm_coord(const struct npu_kernel *k, s64 iy, s64 ix, u32 *y, u32 *x)
+{
+	if (iy < 0 || iy >= k->ifm_h || ix < 0 || ix >= k->ifm_w)
+		return false;
+	if (k->up == 2 && ((iy | ix) & 1))
+		return false;
+	*y = k->up ? (u32)(iy >> 1) : (u32)iy;
+	*x = k->up ? (u32)(ix >> 1) : (u32)ix;
+	return true;
+}
+
+/*
+ * Counts an output element's kernel window as work before it is visited: a huge kernel over
+ * padding reads nothing but must not loop unbounded either.
+ */
+static inline enum npu_status npu_window_work(struct npu_state *st, const struct npu_kernel *k)
+{
+	st->work += (u64)k->kh * k->kw;
+	if (st->work > st->max_work)
+		return npu_fail(st, NPU_ERR_LIMIT, "work limit reached (kernel window)");
+	return NPU_OK;
+}
+
+/* The stored IFM's extent along one axis. */
+static inline u32 npu_ifm_stored(const struct npu_kernel *k, u32 n)
+{
+	return k->up ? (n + 1) / 2 : n;
+}
 
 enum npu_status npu_kernel_read(struct npu_state *st, const struct npu_fm *ofm,
 				struct npu_kernel *k);

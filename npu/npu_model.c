@@ -6,9 +6,9 @@
  * hold a u32 offset relative to the field; vectors and strings start with a u32 count.
  *
  * TFLite slots used: Model{operator_codes 1, subgraphs 2, buffers 4, metadata 6},
- * OperatorCode{custom_code 1}, SubGraph{tensors 0, operators 3}, Tensor{shape 0, type 1,
- * buffer 2}, Operator{opcode_index 0, inputs 1, outputs 2}, Buffer{data 0},
- * Metadata{name 0, buffer 1}.
+ * OperatorCode{custom_code 1}, SubGraph{tensors 0, inputs 1, outputs 2, operators 3},
+ * Tensor{shape 0, type 1, buffer 2}, Operator{opcode_index 0, inputs 1, outputs 2},
+ * Buffer{data 0}, Metadata{name 0, buffer 1}.
  *
  * Regions follow TensorFlow Lite Micro's ethos-u kernel: region n is operator input n + 1
  * (0 the read-only tensor, 1 scratch, 2 fast scratch, then IFMs), continuing with the outputs.
@@ -216,6 +216,42 @@ static bool offline_offsets(const struct fb *f, u64 model, const u8 **offs, u32 
 	return true;
 }
 
+/*
+ * The IFMs and OFMs in the order of the subgraph's inputs and outputs, which is the order of
+ * the request's buffers (the operator may list them in another order).
+ */
+static enum npu_status model_io(const struct fb *f, u64 sg, u64 tensors, u32 ntensors,
+				const u8 *offs, u32 noffs, struct npu_model *m)
+{
+	u32 dir, i, n, t, bidx;
+	u64 list;
+
+	for (dir = 0; dir < 2; dir++) {
+		struct npu_model_tensor *io = dir ? m->ofm : m->ifm;
+
+		if (!fb_vec(f, sg, 1 + dir, 4, &n, &list) || n > NPU_MODEL_MAX_IO)
+			return bad(m, "malformed or too many subgraph inputs/outputs");
+		for (i = 0; i < n; i++) {
+			size_t bytes;
+			s32 off;
+
+			if (!fb_u32(f, list + 4 * (u64)i, &t) ||
+			    !tensor_info(f, tensors, ntensors, t, &bidx, &bytes))
+				return bad(m, "malformed subgraph input/output tensor");
+			off = t < noffs ? (s32)npu_le32(offs + 4 * t) : -1;
+			if (off < 0 || (size_t)off + bytes > m->arena_size)
+				return bad(m, "IFM/OFM outside the arena");
+			io[i].arena_offset = (size_t)off;
+			io[i].size = bytes;
+		}
+		if (dir)
+			m->n_ofm = n;
+		else
+			m->n_ifm = n;
+	}
+	return NPU_OK;
+}
+
 enum npu_status npu_model_parse(const u8 *buf, size_t size, struct npu_model *m)
 {
 	struct fb f = { buf, size };
@@ -281,20 +317,8 @@ enum npu_status npu_model_parse(const u8 *buf, size_t size, struct npu_model *m)
 		}
 		if (i == 3)
 			m->fast_size = bytes;
-		if (i >= 4 || !is_in) {
-			struct npu_model_tensor *io = is_in ? &m->ifm[m->n_ifm] : &m->ofm[m->n_ofm];
-
-			if (off < 0)
-				return bad(m, "IFM/OFM outside the arena");
-			io->arena_offset = (size_t)off;
-			io->size = bytes;
-			if (is_in)
-				m->n_ifm++;
-			else
-				m->n_ofm++;
-		}
 	}
-	return NPU_OK;
+	return model_io(&f, sg, tensors, ntensors, offs, noffs, m);
 }
 
 void npu_model_regions(const struct npu_model *m, u8 *arena, u8 *fast,

@@ -25,11 +25,14 @@ static enum npu_status pool_acc(struct npu_state *st, u32 mode, const struct npu
 	for (ky = 0; ky < k->kh; ky++) {
 		s64 iy = (s64)oy * k->sy - k->pad_top + (s64)ky * k->dy;
 
-		for (kx = 0; kx < k->kw && iy >= 0 && iy < k->ifm_h; kx++) {
+		for (kx = 0; kx < k->kw; kx++) {
 			s64 ix = (s64)ox * k->sx - k->pad_left + (s64)kx * k->dx;
+			u32 y, x;
 
-			for (c = c0; c < c1 && ix >= 0 && ix < k->ifm_w; c++) {
-				if (npu_fm_addr(st, ifm, (u32)iy, (u32)ix, c, false, &p))
+			if (!npu_ifm_coord(k, iy, ix, &y, &x))
+				continue;
+			for (c = c0; c < c1; c++) {
+				if (npu_fm_addr(st, ifm, y, x, c, false, &p))
 					return st->res->status;
 				v = npu_fm_load(ifm, p) - ifm->zero_point;
 				if (mode == NPU_POOL_MAX)
@@ -45,9 +48,13 @@ static enum npu_status pool_acc(struct npu_state *st, u32 mode, const struct npu
 	return NPU_OK;
 }
 
+/* v / n, ties away from zero (TensorFlow Lite's average pooling). */
 static s64 div_round_away(s64 v, u32 n)
 {
-	return (v + (v >= 0 ? (s64)n / 2 : -(s64)n / 2)) / (s64)n;
+	u64 m = v < 0 ? (u64)0 - (u64)v : (u64)v;
+
+	m = npu_div_u64(m + n / 2, n);
+	return v < 0 ? -(s64)m : (s64)m;
 }
 
 enum npu_status npu_op_pool(struct npu_state *st, u32 mode)
@@ -66,7 +73,10 @@ enum npu_status npu_op_pool(struct npu_state *st, u32 mode)
 		return st->res->status;
 	if (mode != NPU_POOL_REDUCE_SUM && ifm.depth != ofm.depth)
 		return npu_fail(st, NPU_ERR_STREAM, "pooling with IFM depth != OFM depth");
-	npu_fm_prepare(st, &ifm, k.ifm_h, k.ifm_w, ifm.depth, false);
+	if (k.up == 2)
+		return npu_fail(st, NPU_ERR_UNSUPPORTED, "pooling a transpose-upscaled IFM");
+	npu_fm_prepare(st, &ifm, npu_ifm_stored(&k, k.ifm_h), npu_ifm_stored(&k, k.ifm_w),
+		       ifm.depth, false);
 	npu_fm_prepare(st, &ofm, ofm.height, ofm.width, ofm.depth, true);
 
 	for (oy = 0; oy < ofm.height; oy++) {
@@ -76,7 +86,8 @@ enum npu_status npu_op_pool(struct npu_state *st, u32 mode)
 				u32 n;
 				u8 *p;
 
-				if (pool_acc(st, mode, &ifm, &k, oy, ox, oc, &acc, &n))
+				if (npu_window_work(st, &k) ||
+				    pool_acc(st, mode, &ifm, &k, oy, ox, oc, &acc, &n))
 					return st->res->status;
 				if (mode == NPU_POOL_AVERAGE && n && (padded || !ofm.global_scale))
 					acc = div_round_away(acc, n);

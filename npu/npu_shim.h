@@ -8,6 +8,7 @@
 #define NPU_SHIM_H
 
 #ifdef __KERNEL__
+#include <linux/math64.h>
 #include <linux/types.h>
 #else
 #include <stdbool.h>
@@ -40,6 +41,16 @@ static inline void npu_memcpy(void *dst, const void *src, size_t n)
 
 	while (n--)
 		*d++ = *s++;
+}
+
+/* 64-bit division: 32-bit kernels have no plain 64-bit divide. */
+static inline u64 npu_div_u64(u64 a, u32 b)
+{
+#ifdef __KERNEL__
+	return div_u64(a, b);
+#else
+	return a / b;
+#endif
 }
 
 static inline u32 npu_le32(const u8 *p)

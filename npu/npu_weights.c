@@ -212,7 +212,7 @@ static u32 min_u32(u32 a, u32 b)
 	return a < b ? a : b;
 }
 
-static u32 round_up(u32 v, u32 m)
+static u32 npu_round_up(u32 v, u32 m)
 {
 	return (v + m - 1) / m * m;
 }
@@ -259,7 +259,7 @@ static size_t sub_kernel(const struct npu_state *st, const struct npu_wgeom *g,
 	return total;
 }
 
-static u32 div_up(u32 v, u32 m)
+static u32 npu_div_up(u32 v, u32 m)
 {
 	return (v + m - 1) / m;
 }
@@ -274,6 +274,8 @@ static size_t brick_walk(const struct npu_state *st, const struct npu_wgeom *g, 
 	u32 oub = st->hw->ofm_ublock_depth, iub = st->hw->ifm_ublock_depth;
 	u32 ibd = g->part_kernel || g->ifm_bits == 16 ? 16 : 32;
 	u32 dh = 8 / g->dil_y, dw = 8 / g->dil_x;
+	/* Kernel elements are padded to whole micro-blocks in these two orders. */
+	u32 pad = g->part_kernel ? (g->ifm_bits == 16 ? 2 : 4) : g->depthwise ? 4 : 1;
 	struct sub_walk w;
 	size_t n = 0;
 
@@ -290,15 +292,11 @@ static size_t brick_walk(const struct npu_state *st, const struct npu_wgeom *g, 
 					u32 elems;
 
 					w.sww = min_u32(g->kw - w.sx, dw);
-					elems = w.sww * w.shh;
-					if (g->part_kernel)
-						elems = round_up(elems, g->ifm_bits == 16 ? 2 : 4);
-					else if (g->depthwise)
-						elems = round_up(elems, 4);
-					w.n[0] = g->part_kernel ? div_up(cibd, iub) : 1;
-					w.n[1] = div_up(cobd, oub);
+					elems = npu_round_up(w.sww * w.shh, pad);
+					w.n[0] = g->part_kernel ? npu_div_up(cibd, iub) : 1;
+					w.n[1] = npu_div_up(cobd, oub);
 					w.n[2] = elems;
-					w.n[3] = g->part_kernel ? 1 : div_up(cibd, iub);
+					w.n[3] = g->part_kernel ? 1 : npu_div_up(cibd, iub);
 					w.n[4] = oub;
 					w.n[5] = g->depthwise ? 1 : iub;
 					n += sub_kernel(st, g, &w, dec ? dec + n : NULL, ohwi);

@@ -20,7 +20,8 @@ from ethosu.vela.tflite import (AddOptions, Buffer, BuiltinOperator, BuiltinOpti
                                 ConcatenationOptions, Conv2DOptions, DepthwiseConv2DOptions,
                                 FullyConnectedOptions, LeakyReluOptions, Model, MulOptions,
                                 Operator, OperatorCode, Pool2DOptions, QuantizationParameters,
-                                SoftmaxOptions, SubGraph, SubOptions, Tensor)
+                                ResizeNearestNeighborOptions, SoftmaxOptions, SubGraph,
+                                SubOptions, Tensor, TransposeConvOptions)
 
 NPUS = ["ethos-u55-32", "ethos-u55-64", "ethos-u55-128", "ethos-u55-256", "ethos-u65-256",
         "ethos-u65-512", "ethos-u85-256"]
@@ -269,6 +270,48 @@ def concat_case(rng, name, shapes, axis):
                              list(range(len(ins))), [len(ins)])
 
 
+def transpose_conv_case(rng, name, h, w, cin, cout, k, stride, pad):
+    ifm = act("ifm", [1, h, w, cin], rng.uniform(0.01, 0.1), int(rng.integers(-20, 20)))
+    oh, ow = h * stride, w * stride
+    if pad == VALID:
+        oh, ow = oh + max(k - stride, 0), ow + max(k - stride, 0)
+    ofm = act("ofm", [1, oh, ow, cout], rng.uniform(0.05, 0.3), int(rng.integers(-20, 20)))
+    wscale = rng.uniform(0.002, 0.02, cout)
+    wt = dict(name="w", shape=[cout, k, k, cin], type=INT8,
+              data=rng.integers(-127, 128, [cout, k, k, cin]).astype(np.int8),
+              scale=wscale, zp=[0] * cout, qdim=0)
+    shape = dict(name="shape", shape=[4], type=INT32,
+                 data=np.array([1, oh, ow, cout], dtype=np.int32), scale=[1.0], zp=[0])
+    bias = dict(name="b", shape=[cout], type=INT32,
+                data=rng.integers(-2000, 2000, cout).astype(np.int32),
+                scale=wscale * ifm["scale"][0], zp=[0] * cout)
+
+    def opts(b):
+        TransposeConvOptions.Start(b)
+        TransposeConvOptions.AddPadding(b, pad)
+        TransposeConvOptions.AddStrideW(b, stride)
+        TransposeConvOptions.AddStrideH(b, stride)
+        return TransposeConvOptions.End(b)
+    return name, write_model([ifm, wt, shape, bias, ofm], BuiltinOperator.BuiltinOperator.TRANSPOSE_CONV,
+                             BuiltinOptions.BuiltinOptions.TransposeConvOptions, opts, [2, 1, 0, 3], [4])
+
+
+def resize_nearest_case(rng, name, h, w, c, factor):
+    s = rng.uniform(0.02, 0.1)
+    zp = int(rng.integers(-20, 20))
+    ifm = act("ifm", [1, h, w, c], s, zp)
+    ofm = act("ofm", [1, h * factor, w * factor, c], s, zp)
+    size = dict(name="size", shape=[2], type=INT32,
+                data=np.array([h * factor, w * factor], dtype=np.int32), scale=[1.0], zp=[0])
+
+    def opts(b):
+        ResizeNearestNeighborOptions.Start(b)
+        return ResizeNearestNeighborOptions.End(b)
+    return name, write_model([ifm, size, ofm], BuiltinOperator.BuiltinOperator.RESIZE_NEAREST_NEIGHBOR,
+                             BuiltinOptions.BuiltinOptions.ResizeNearestNeighborOptions, opts,
+                             [0, 1], [2])
+
+
 def cases(rng):
     B = BuiltinOperator.BuiltinOperator
     yield conv_case(rng, "conv3x3_s1_same", 8, 8, 5, 12, (3, 3), 1, SAME)
@@ -304,6 +347,9 @@ def cases(rng):
     yield binary_case(rng, "add_int16", B.ADD, [1, 4, 4, 8], [1, 4, 4, 8], int16=True)
     yield binary_case(rng, "mul_int16", B.MUL, [1, 4, 4, 8], [1, 4, 4, 8], int16=True)
     yield pool_case(rng, "maxpool_int16", B.MAX_POOL_2D, 6, 6, 4, 2, 2, VALID, int16=True)
+    # Third round: upscaling.
+    yield transpose_conv_case(rng, "transpose_conv3x3_s2_same", 4, 4, 4, 6, 3, 2, SAME)
+    yield resize_nearest_case(rng, "resize_nearest_x2", 3, 4, 5, 2)
 
 
 def golden(model_path, inp):
@@ -348,6 +394,7 @@ def main():
     os.makedirs(out, exist_ok=True)
     rng = np.random.default_rng(20261202)
     models = list(cases(rng))
+    only = os.environ.get("NPU_CORPUS_ONLY")
     if plain:
         for f in sorted(os.listdir(plain)):
             if f.endswith(".tflite"):
@@ -355,6 +402,8 @@ def main():
     lines = []
     with tempfile.TemporaryDirectory() as tmp:
         for name, data in models:
+            if only and name not in only.split(","):
+                continue
             src = os.path.join(tmp, name + ".tflite")
             open(src, "wb").write(data)
             inp = rng.integers(-128, 128, input_size(src)).astype(np.int8).tobytes()
