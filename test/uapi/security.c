@@ -329,12 +329,13 @@ static int open_as_nobody(const char *node, const gid_t *groups, size_t n)
 /* Appends "ethosu:x:<free gid>:" to a copy of /etc/group and binds it over /etc/group. */
 static int add_group(gid_t *gid, char *why, size_t len)
 {
-	const char *copy = "/tmp/ethosu-security.group";
-	char line[512];
+	char copy[64], line[512];
 	FILE *in, *out;
 
 	for (*gid = 999; getgrgid(*gid); (*gid)--)
 		;
+	/* /tmp may be shared with other guests: a name of this process */
+	snprintf(copy, sizeof(copy), "/tmp/ethosu-security.%d.group", (int)getpid());
 	in = fopen("/etc/group", "re");
 	out = fopen(copy, "we");
 	if (!in || !out) {
@@ -351,8 +352,11 @@ static int add_group(gid_t *gid, char *why, size_t len)
 	fclose(in);
 	if (fclose(out) || mount(copy, "/etc/group", NULL, MS_BIND, NULL)) {
 		snprintf(why, len, "bind the group file: %s", strerror(errno));
+		unlink(copy);
 		return -1;
 	}
+	/* the bind mount keeps the file open for this namespace */
+	unlink(copy);
 	return 0;
 }
 
@@ -364,13 +368,14 @@ static int udev_check(const char *udevadm, int minor, char *why, size_t len)
 {
 	char node[32], sys[64], rules[PATH_MAX];
 	char *argv[] = { (char *)udevadm, "test", "--action=add", sys, NULL };
-	const char *log = "/tmp/ethosu-security.udev.log";
+	char log[64];
 	struct stat before, st;
 	gid_t gid;
 	int r, ret = -1;
 	size_t n;
 	void *rule;
 
+	snprintf(log, sizeof(log), "/tmp/ethosu-security.%d.udev.log", (int)getpid());
 	snprintf(node, sizeof(node), "/dev/ethosu%d", minor);
 	snprintf(sys, sizeof(sys), "/sys/class/ethosu/ethosu%d", minor);
 	snprintf(rules, sizeof(rules), "%s/packaging/udev/60-ethosu.rules",
@@ -426,6 +431,7 @@ static int udev_check(const char *udevadm, int minor, char *why, size_t len)
 		goto restore;
 	}
 	ret = 0;
+	unlink(log);
 restore:
 	if (chown(node, before.st_uid, before.st_gid) || chmod(node, before.st_mode & 07777))
 		snprintf(why, len, "cannot restore %s: %s", node, strerror(errno));
