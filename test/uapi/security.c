@@ -326,18 +326,21 @@ static int open_as_nobody(const char *node, const gid_t *groups, size_t n)
 	return WEXITSTATUS(status);
 }
 
+/* The copy of /etc/group; removed when the check ends (udev's lookups need it linked). */
+static char group_copy[64];
+
 /* Appends "ethosu:x:<free gid>:" to a copy of /etc/group and binds it over /etc/group. */
 static int add_group(gid_t *gid, char *why, size_t len)
 {
-	char copy[64], line[512];
+	char line[512];
 	FILE *in, *out;
 
 	for (*gid = 999; getgrgid(*gid); (*gid)--)
 		;
 	/* /tmp may be shared with other guests: a name of this process */
-	snprintf(copy, sizeof(copy), "/tmp/ethosu-security.%d.group", (int)getpid());
+	snprintf(group_copy, sizeof(group_copy), "/tmp/ethosu-security.%d.group", (int)getpid());
 	in = fopen("/etc/group", "re");
-	out = fopen(copy, "we");
+	out = fopen(group_copy, "we");
 	if (!in || !out) {
 		snprintf(why, len, "copy /etc/group: %s", strerror(errno));
 		if (in)
@@ -350,13 +353,10 @@ static int add_group(gid_t *gid, char *why, size_t len)
 		fputs(line, out);
 	fprintf(out, "ethosu:x:%u:\n", (unsigned int)*gid);
 	fclose(in);
-	if (fclose(out) || mount(copy, "/etc/group", NULL, MS_BIND, NULL)) {
+	if (fclose(out) || mount(group_copy, "/etc/group", NULL, MS_BIND, NULL)) {
 		snprintf(why, len, "bind the group file: %s", strerror(errno));
-		unlink(copy);
 		return -1;
 	}
-	/* the bind mount keeps the file open for this namespace */
-	unlink(copy);
 	return 0;
 }
 
@@ -388,8 +388,10 @@ static int udev_check(const char *udevadm, int minor, char *why, size_t len)
 		snprintf(why, len, "mount namespace: %s", strerror(errno));
 		return -1;
 	}
-	if (add_group(&gid, why, len))
+	if (add_group(&gid, why, len)) {
+		unlink(group_copy);
 		return -1;
+	}
 	/* the rule alone in udev's runtime rules directory, on a tmpfs of this namespace */
 	mkdir("/run/udev", 0755);
 	mkdir("/run/udev/rules.d", 0755);
@@ -397,13 +399,13 @@ static int udev_check(const char *udevadm, int minor, char *why, size_t len)
 	if (!rule || mount("tmpfs", "/run/udev/rules.d", "tmpfs", 0, "mode=0755")) {
 		snprintf(why, len, "%.160s: %s", rule ? "/run/udev/rules.d" : rules, strerror(errno));
 		free(rule);
-		return -1;
+		goto restore;
 	}
 	r = open("/run/udev/rules.d/60-ethosu.rules", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	if (r < 0 || write(r, rule, n) != (ssize_t)n) {
 		snprintf(why, len, "write the rule: %s", strerror(errno));
 		free(rule);
-		return -1;
+		goto restore;
 	}
 	close(r);
 	free(rule);
@@ -433,6 +435,7 @@ static int udev_check(const char *udevadm, int minor, char *why, size_t len)
 	ret = 0;
 	unlink(log);
 restore:
+	unlink(group_copy);
 	if (chown(node, before.st_uid, before.st_gid) || chmod(node, before.st_mode & 07777))
 		snprintf(why, len, "cannot restore %s: %s", node, strerror(errno));
 	return ret;
