@@ -11,6 +11,13 @@
 
 namespace ethosu {
 
+void Mapping::Retire() {
+  if (addr == nullptr) return;
+  // Atomic replacement: no instant where the range is unmapped. Should it fail, the device
+  // mapping just stays until the last holder lets go.
+  ::mmap(addr, size, PROT_READ | PROT_WRITE, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+}
+
 void Mapping::Unmap() {
   if (addr != nullptr) ::munmap(addr, size);
   addr = nullptr;
@@ -155,11 +162,16 @@ void Buffer::SyncFromDevice(const Napi::CallbackInfo& info) {
 
 void Buffer::Close(const Napi::CallbackInfo&) {
   if (!IsOpen()) return;
-  // Detach first, so views made from it read length 0 instead of touching unmapped memory.
+  // No detach: a libuv worker may hold the ArrayBuffer's address (fs.write, zlib), and a detach
+  // would let the memory go under it. Stale views read zeros from now on; the mapping goes when
+  // the ArrayBuffer is collected.
   Napi::ArrayBuffer ab = data_.Value();
-  if (!ab.IsDetached()) ab.Detach();
+  if (zero_copy_) {
+    mapping_->Retire();
+  } else if (!ab.IsDetached() && ab.ByteLength() == size_) {
+    std::memset(ab.Data(), 0, size_);
+  }
   data_.Reset();
-  mapping_->Unmap();
   mapping_->Release();
   mapping_ = nullptr;
   CloseFd();

@@ -14,13 +14,16 @@
 namespace ethosu {
 
 // The mmap of a buffer fd. Shared by the Buffer object and the external ArrayBuffer (which can
-// outlive it when user code keeps a view): unmapped when the last holder lets go, or at once by
-// close(), after the ArrayBuffer was detached.
+// outlive it when user code keeps a view, or a libuv worker still reads it): unmapped only when
+// the last holder lets go. close() retires it first.
 struct Mapping {
   void* addr;
   size_t size;
   int refs;
 
+  // Puts zero pages over the device memory at the same address: the DMA buffer is let go at
+  // once, and a stale reader reads zeros instead of faulting.
+  void Retire();
   void Unmap();
   void Release();
 };

@@ -66,7 +66,7 @@ export interface NativeDevice extends NativeFdObject {
 
 export interface NativeBuffer extends NativeFdObject {
   readonly size: number;
-  /** The mapping (zeroCopy) or its copy; detached by close(). Throws once closed. */
+  /** The mapping (zeroCopy) or its copy; zeros after close(). Throws once closed. */
   readonly data: ArrayBuffer;
   readonly zeroCopy: boolean;
   /** Copy mode only (no-ops otherwise): data -> device, device -> data. */

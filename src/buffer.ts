@@ -50,7 +50,10 @@ export class Buffer implements Disposable {
     return this.#native === undefined;
   }
 
-  /** The buffer's bytes. After close() this throws, and views taken before read length 0. */
+  /**
+   * The buffer's bytes. After close() this throws, and views taken before read zeros (the device
+   * memory is gone; the zeros stay mapped while anything, even a libuv worker, still uses them).
+   */
   get data(): Uint8Array {
     if (this.#native === undefined) throw closedError('Buffer');
     return this.#data;

@@ -99,8 +99,10 @@ export class Inference implements Disposable {
   }
 
   /**
-   * Asks the firmware to cancel. true iff the kernel reports the cancel acknowledged; false when
-   * the inference was already done. The inference then ends 'aborted'.
+   * Asks the firmware to cancel. true iff the firmware accepted: the status then reads 'aborted'.
+   * false when it had already ended, or when the firmware refused (it is running it): the status
+   * then stays 'running' and the inference ends with its own result. Either way the firmware may
+   * write the output buffers until wait() resolves true: do not reuse them before.
    */
   cancel(): boolean {
     const native = this.#open;

@@ -201,12 +201,24 @@ function resolveEvents(pmu: (string | number)[], npu: NpuFamily): number[] {
   return values;
 }
 
-/** INFERENCE_CANCEL: true = acknowledged, false = already done, undefined = it failed. */
+/** INFERENCE_CANCEL: true = acknowledged, false = refused or already done, undefined = failed. */
 function tryCancel(inference: Inference): boolean | undefined {
   try {
     return inference.cancel();
   } catch {
     return undefined; // the firmware is gone or restarting: nothing left to stop
+  }
+}
+
+/**
+ * Whether the inference has ended (its fd polls readable): only then has the firmware let go of
+ * its buffers. Whatever a cancel answered, this is what decides if they may be reused.
+ */
+async function hasEnded(inference: Inference): Promise<boolean> {
+  try {
+    return await inference.wait(0);
+  } catch {
+    return false;
   }
 }
 
@@ -272,7 +284,7 @@ export async function runNetwork(
 
   if (outcome !== true) {
     const acked = tryCancel(inference);
-    const finished = acked === false; // the kernel reports it already done
+    const finished = await hasEnded(inference);
     if (outcome === 'aborted' || !finished) {
       const status = statusOf(inference);
       waiting.catch(() => {}); // settles with ERR_ETHOSU_CLOSED below
@@ -282,8 +294,12 @@ export async function runNetwork(
       if (finished) network.pool.release(set);
       else discard(set);
       if (outcome === 'aborted') throw withStatus(abortError(signal?.reason), status);
+      const how =
+        acked === false
+          ? '; the firmware refused to cancel it and may still be running it'
+          : ' and was cancelled';
       throw withStatus(
-        new EthosUError(`The inference did not finish within ${timeoutMs} ms and was cancelled`, {
+        new EthosUError(`The inference did not finish within ${timeoutMs} ms${how}`, {
           code: 'ETIMEDOUT',
         }),
         status,

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * INFERENCE_CANCEL: ask the firmware to drop a running inference. The inference fd only polls
- * readable once the firmware answers the inference itself (ABORTED), or the subsystem fails.
+ * readable once the firmware answers the inference itself, or the subsystem fails: until then
+ * the inference holds its buffers, which the firmware may still write (see the UAPI header).
  */
 
 #include <linux/device.h>
@@ -62,8 +63,11 @@ int ethosu_cancel_inference(struct ethosu_inference *inf,
 	switch (ret) {
 	case 0:
 		st->status = ci.status;
-		/* Even a refused cancel ends the inference for the user */
-		inf->status = ETHOSU_UAPI_STATUS_ABORTED;
+		if (ci.status == ETHOSU_UAPI_STATUS_OK)
+			inf->status = ETHOSU_UAPI_STATUS_ABORTED;
+		else if (!inf->done)
+			/* Refused: it runs on and ends with the firmware's own result */
+			inf->status = prev;
 		return 0;
 	case -ETIME:
 		/* A firmware that cannot answer a cancel is hung: restart it */

@@ -124,7 +124,6 @@ static const struct file_operations ethosu_device_fops = {
 	.release = ethosu_device_release_file,
 	.unlocked_ioctl = ethosu_device_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
-	.llseek = no_llseek,
 };
 
 /*

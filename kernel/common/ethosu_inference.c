@@ -111,8 +111,11 @@ static void ethosu_inference_fill_buffers(struct ethosu_rpmsg_buffer *out,
 	}
 }
 
-/* Registers and sends the request; on success the pending request holds a reference. */
-static int ethosu_inference_send(struct ethosu_inference *inf)
+/*
+ * Registers and sends the request; on success the pending request holds a reference. With
+ * @nonblock a full TX ring is -EAGAIN instead of a wait for space.
+ */
+static int ethosu_inference_send(struct ethosu_inference *inf, bool nonblock)
 {
 	struct ethosu_mailbox *mbox = &inf->edev->mailbox;
 	struct ethosu_rpmsg req = {};
@@ -136,7 +139,7 @@ static int ethosu_inference_send(struct ethosu_inference *inf)
 	}
 
 	inf->status = ETHOSU_UAPI_STATUS_RUNNING;
-	ret = ethosu_mailbox_send_msg(mbox, &inf->msg, &req, sizeof(*r));
+	ret = ethosu_mailbox_send_msg(mbox, &inf->msg, &req, sizeof(*r), nonblock);
 	/* Unless the subsystem failed it meanwhile (which dropped the reference), take it back */
 	if (ret && ethosu_mailbox_deregister(mbox, &inf->msg))
 		ethosu_inference_put(inf);
@@ -260,7 +263,7 @@ static int ethosu_inference_get_buffers(struct ethosu_inference *inf,
 
 /* Called with the device lock held. Returns the new fd. */
 static int ethosu_inference_create(struct ethosu_network *net,
-				   const struct ethosu_uapi_inference_create *uapi)
+				   const struct ethosu_uapi_inference_create *uapi, bool nonblock)
 {
 	struct ethosu_device *edev = net->edev;
 	struct ethosu_inference *inf;
@@ -310,7 +313,7 @@ static int ethosu_inference_create(struct ethosu_network *net,
 		goto put;
 	}
 
-	ret = ethosu_inference_send(inf);
+	ret = ethosu_inference_send(inf, nonblock);
 	if (ret) {
 		/* The file's release drops the reference the fd would have held */
 		fput(file);
@@ -328,7 +331,8 @@ put:
 	return ret;
 }
 
-long ethosu_inference_create_ioctl(struct ethosu_network *net, void __user *udata)
+/* @nonblock: the network fd is O_NONBLOCK; a full TX ring is then -EAGAIN (poll and retry). */
+long ethosu_inference_create_ioctl(struct ethosu_network *net, void __user *udata, bool nonblock)
 {
 	struct ethosu_uapi_inference_create uapi;
 	int ret;
@@ -344,7 +348,7 @@ long ethosu_inference_create_ioctl(struct ethosu_network *net, void __user *udat
 	if (ret)
 		return ret;
 
-	ret = ethosu_inference_create(net, &uapi);
+	ret = ethosu_inference_create(net, &uapi, nonblock);
 	mutex_unlock(&net->edev->mutex);
 
 	return ret;

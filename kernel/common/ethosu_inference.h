@@ -38,6 +38,6 @@ struct ethosu_inference {
 	struct ethosu_mailbox_msg msg;
 };
 
-long ethosu_inference_create_ioctl(struct ethosu_network *net, void __user *udata);
+long ethosu_inference_create_ioctl(struct ethosu_network *net, void __user *udata, bool nonblock);
 
 #endif /* ETHOSU_INFERENCE_H */

@@ -10,6 +10,7 @@
 #include <linux/module.h>
 #include <linux/stringify.h>
 
+#include "ethosu_compat.h"
 #include "uapi/ethosu.h"
 #include "ethosu_device.h"
 #include "../rpmsg/ethosu_rpmsg_driver.h"
@@ -21,7 +22,7 @@ static int __init ethosu_init(void)
 {
 	int ret;
 
-	ethosu_class = class_create(THIS_MODULE, "ethosu");
+	ethosu_class = ethosu_class_create("ethosu");
 	if (IS_ERR(ethosu_class))
 		return PTR_ERR(ethosu_class);
 

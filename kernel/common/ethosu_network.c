@@ -51,7 +51,7 @@ static long ethosu_network_ioctl(struct file *file, unsigned int cmd, unsigned l
 	case ETHOSU_IOCTL_NETWORK_INFO:
 		return ethosu_network_info_ioctl(net, udata);
 	case ETHOSU_IOCTL_INFERENCE_CREATE:
-		return ethosu_inference_create_ioctl(net, udata);
+		return ethosu_inference_create_ioctl(net, udata, file->f_flags & O_NONBLOCK);
 	default:
 		return -ENOIOCTLCMD;
 	}

@@ -149,6 +149,7 @@ struct emu_subsys {
 	unsigned int drop;
 	unsigned int fail_status;
 	unsigned int reject;
+	unsigned int refuse_cancel;
 	unsigned int send_err;
 	enum emu_corrupt corrupt;
 	bool stalled;

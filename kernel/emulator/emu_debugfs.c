@@ -146,6 +146,19 @@ static int reject_store(struct emu_subsys *ss, char *val)
 	return emu_store_uint(ss, val, UINT_MAX, &ss->reject);
 }
 
+static int refuse_cancel_show(struct seq_file *s, void *unused)
+{
+	struct emu_subsys *ss = s->private;
+
+	seq_printf(s, "%u\n", emu_load_uint(ss, &ss->refuse_cancel));
+	return 0;
+}
+
+static int refuse_cancel_store(struct emu_subsys *ss, char *val)
+{
+	return emu_store_uint(ss, val, UINT_MAX, &ss->refuse_cancel);
+}
+
 static int send_err_store(struct emu_subsys *ss, char *val)
 {
 	unsigned long flags;
@@ -326,7 +339,6 @@ static ssize_t name##_write(struct file *file, const char __user *ubuf,	\
 static const struct file_operations name##_fops = {				\
 	.owner = THIS_MODULE,							\
 	.open = simple_open,							\
-	.llseek = no_llseek,							\
 	.write = name##_write,							\
 }
 
@@ -334,6 +346,7 @@ EMU_KNOB_RW(latency_us);
 EMU_KNOB_RW(drop);
 EMU_KNOB_RW(fail_status);
 EMU_KNOB_RW(reject);
+EMU_KNOB_RW(refuse_cancel);
 EMU_KNOB_WO(send_err);
 EMU_KNOB_RW(corrupt);
 EMU_KNOB_RW(stall);
@@ -351,6 +364,7 @@ void emu_debugfs_create(struct emu_subsys *ss, struct dentry *root)
 	debugfs_create_file("drop", 0600, ss->debugfs, ss, &drop_fops);
 	debugfs_create_file("fail_status", 0600, ss->debugfs, ss, &fail_status_fops);
 	debugfs_create_file("reject", 0600, ss->debugfs, ss, &reject_fops);
+	debugfs_create_file("refuse_cancel", 0600, ss->debugfs, ss, &refuse_cancel_fops);
 	debugfs_create_file("send_err", 0200, ss->debugfs, ss, &send_err_fops);
 	debugfs_create_file("corrupt", 0600, ss->debugfs, ss, &corrupt_fops);
 	debugfs_create_file("stall", 0600, ss->debugfs, ss, &stall_fops);

@@ -162,11 +162,18 @@ static void emu_handle_inference(struct emu_subsys *ss, const struct emu_reply *
 static void emu_handle_cancel(struct emu_subsys *ss, const struct emu_reply *to, u64 msg_id,
 			      const struct ethosu_rpmsg_cancel_inference_req *req)
 {
+	u32 status = ETHOSU_RPMSG_STATUS_OK;
 	struct emu_inference *inf, *found = NULL;
 	struct ethosu_rpmsg *msg;
 	unsigned long flags;
 
 	spin_lock_irqsave(&ss->lock, flags);
+	if (ss->refuse_cancel) {
+		/* Refused like a firmware that cannot stop it: the inference runs on */
+		ss->refuse_cancel--;
+		status = ETHOSU_RPMSG_STATUS_ERROR;
+		goto unlock;
+	}
 	list_for_each_entry(inf, &ss->waiting, node) {
 		if (inf->msg_id == req->inference_handle) {
 			list_del(&inf->node);
@@ -176,6 +183,7 @@ static void emu_handle_cancel(struct emu_subsys *ss, const struct emu_reply *to,
 			break;
 		}
 	}
+unlock:
 	spin_unlock_irqrestore(&ss->lock, flags);
 
 	if (found) {
@@ -184,7 +192,7 @@ static void emu_handle_cancel(struct emu_subsys *ss, const struct emu_reply *to,
 	}
 
 	msg = emu_tx_begin(ss);
-	msg->cancel_rsp.status = ETHOSU_RPMSG_STATUS_OK;
+	msg->cancel_rsp.status = status;
 	emu_tx_send(ss, to, ETHOSU_RPMSG_CANCEL_INFERENCE_RSP, msg_id, sizeof(msg->cancel_rsp));
 }
 

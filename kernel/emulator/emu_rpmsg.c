@@ -14,6 +14,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "ethosu_compat.h"
 #include "rpmsg_internal.h"
 
 #include "emu.h"
@@ -51,7 +52,7 @@ void emu_chan_release(struct device *dev)
 	struct emu_chan *chan = to_emu_chan(rpdev);
 
 	idr_destroy(&chan->epts);
-	kfree(rpdev->driver_override);
+	ethosu_rpmsg_free_driver_override(rpdev);
 	kfree(chan);
 	if (atomic_dec_and_test(&emu_live_chans))
 		wake_up_all(&emu_chans_wq);

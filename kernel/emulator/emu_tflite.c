@@ -12,8 +12,8 @@
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
-#include <asm/unaligned.h>
 
+#include "ethosu_compat.h"
 #include "emu_tflite.h"
 
 #define MODEL_SUBGRAPHS 2

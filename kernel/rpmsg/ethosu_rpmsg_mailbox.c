@@ -158,9 +158,11 @@ void ethosu_mailbox_kick_tx(struct ethosu_mailbox *mbox)
 
 /*
  * Sends without blocking while the transport is out of TX buffers, dropping the lock while it
- * waits so the rx path (which frees buffers on the remote side) and other users can run.
+ * waits so the rx path (which frees buffers on the remote side) and other users can run. With
+ * @nonblock (an fd opened O_NONBLOCK) a full transport is -EAGAIN at once instead.
  */
-static int ethosu_mailbox_trysend(struct ethosu_mailbox *mbox, void *data, size_t len)
+static int ethosu_mailbox_trysend(struct ethosu_mailbox *mbox, void *data, size_t len,
+				  bool nonblock)
 {
 	unsigned long deadline = jiffies + msecs_to_jiffies(ETHOSU_MAILBOX_TX_TIMEOUT_MS);
 
@@ -177,6 +179,8 @@ static int ethosu_mailbox_trysend(struct ethosu_mailbox *mbox, void *data, size_
 		ret = rpmsg_trysend(mbox->ept, data, len);
 		if (ret != -ENOMEM)
 			return ret;
+		if (nonblock)
+			return -EAGAIN;
 
 		now = jiffies;
 		if (time_after_eq(now, deadline))
@@ -198,14 +202,16 @@ int ethosu_mailbox_send(struct ethosu_mailbox *mbox, struct ethosu_rpmsg *rpmsg,
 {
 	ethosu_rpmsg_header_init(&rpmsg->header, type, msg_id);
 
-	return ethosu_mailbox_trysend(mbox, rpmsg, sizeof(rpmsg->header) + payload_len);
+	return ethosu_mailbox_trysend(mbox, rpmsg, sizeof(rpmsg->header) + payload_len, false);
 }
 
 /* Sends the request of a registered message, with its type and id in the header. */
 int ethosu_mailbox_send_msg(struct ethosu_mailbox *mbox, struct ethosu_mailbox_msg *msg,
-			    struct ethosu_rpmsg *rpmsg, size_t payload_len)
+			    struct ethosu_rpmsg *rpmsg, size_t payload_len, bool nonblock)
 {
-	return ethosu_mailbox_send(mbox, rpmsg, msg->type, msg->id, payload_len);
+	ethosu_rpmsg_header_init(&rpmsg->header, msg->type, msg->id);
+
+	return ethosu_mailbox_trysend(mbox, rpmsg, sizeof(rpmsg->header) + payload_len, nonblock);
 }
 
 /* Header-only message from the rx path, which must never wait for a TX buffer. */
@@ -225,8 +231,9 @@ int ethosu_mailbox_send_nowait(struct ethosu_mailbox *mbox, u32 type, u64 msg_id
 
 /*
  * Sends a request and sleeps, without the lock, until its response handler calls
- * ethosu_mailbox_call_complete(), the subsystem fails (-EFAULT) or @timeout_ms pass (-ETIME).
- * Called and returns with the lock held; returns the send error or the handler's result.
+ * ethosu_mailbox_call_complete(), the subsystem fails (-EFAULT), @timeout_ms pass (-ETIME) or
+ * the caller is killed (-EINTR). Called and returns with the lock held; returns the send error
+ * or the handler's result.
  */
 int ethosu_mailbox_call(struct ethosu_mailbox *mbox, struct ethosu_mailbox_call *call, u32 type,
 			const struct ethosu_mailbox_msg_ops *ops, struct ethosu_rpmsg *rpmsg,
@@ -241,19 +248,19 @@ int ethosu_mailbox_call(struct ethosu_mailbox *mbox, struct ethosu_mailbox_call 
 	if (ret)
 		return ret;
 
-	ret = ethosu_mailbox_send_msg(mbox, &call->msg, rpmsg, payload_len);
+	ret = ethosu_mailbox_send_msg(mbox, &call->msg, rpmsg, payload_len, false);
 	if (ret) {
 		ethosu_mailbox_deregister(mbox, &call->msg);
 		return ret;
 	}
 
 	mutex_unlock(mbox->lock);
-	wait_for_completion_timeout(&call->done, msecs_to_jiffies(timeout_ms));
+	ret = wait_for_completion_killable_timeout(&call->done, msecs_to_jiffies(timeout_ms));
 	mutex_lock(mbox->lock);
 
 	/* Still registered: nothing answered, even if the response is on its way right now */
 	if (ethosu_mailbox_deregister(mbox, &call->msg))
-		return -ETIME;
+		return ret < 0 ? -EINTR : -ETIME;
 
 	return call->err;
 }

@@ -66,7 +66,7 @@ struct ethosu_mailbox_msg *ethosu_mailbox_find(struct ethosu_mailbox *mbox, u64 
 int ethosu_mailbox_send(struct ethosu_mailbox *mbox, struct ethosu_rpmsg *rpmsg, u32 type,
 			u64 msg_id, size_t payload_len);
 int ethosu_mailbox_send_msg(struct ethosu_mailbox *mbox, struct ethosu_mailbox_msg *msg,
-			    struct ethosu_rpmsg *rpmsg, size_t payload_len);
+			    struct ethosu_rpmsg *rpmsg, size_t payload_len, bool nonblock);
 int ethosu_mailbox_send_nowait(struct ethosu_mailbox *mbox, u32 type, u64 msg_id);
 void ethosu_mailbox_kick_tx(struct ethosu_mailbox *mbox);
 

@@ -26,7 +26,7 @@ counts_vitest_json() {
 # A suite whose command fails without reporting a failure counts one failure; one that reports
 # nothing counts as failed too: a suite that did not run is not a pass.
 run_suite() {
-	local name=$1 counter=$2 arg=$3
+	local name=$1 counter=$2 arg=$3 t0=$SECONDS
 	shift 4
 	local log="$SUITE_LOG_DIR/$name.log" rc=0 counts p f
 	echo "=== $name: $*"
@@ -37,12 +37,13 @@ run_suite() {
 	if [ $((p + f)) = 0 ]; then f=1 && echo "=== $name reported no test results"; fi
 	TOTAL_PASSED=$((TOTAL_PASSED + p))
 	TOTAL_FAILED=$((TOTAL_FAILED + f))
-	SUITE_REPORT+=("$(printf '%-22s %5d passed, %3d failed (exit %d)' "$name" "$p" "$f" "$rc")")
+	SUITE_REPORT+=("$(printf '%-24s %5d passed, %3d failed (exit %d, %d s)' "$name" "$p" "$f" "$rc" \
+		$((SECONDS - t0)))")
 }
 
 # run_check NAME -- command: one case that passes when the command exits 0.
 run_check() {
-	local name=$1 log="$SUITE_LOG_DIR/$1.log" rc=0
+	local name=$1 log="$SUITE_LOG_DIR/$1.log" rc=0 t0=$SECONDS
 	shift 2
 	echo "=== $name: $*"
 	"$@" >"$log" 2>&1 || rc=$?
@@ -52,7 +53,8 @@ run_check() {
 		cat "$log"
 		TOTAL_FAILED=$((TOTAL_FAILED + 1))
 	fi
-	SUITE_REPORT+=("$(printf '%-22s %5d passed, %3d failed (exit %d)' "$name" $((rc == 0)) $((rc != 0)) "$rc")")
+	SUITE_REPORT+=("$(printf '%-24s %5d passed, %3d failed (exit %d, %d s)' "$name" $((rc == 0)) \
+		$((rc != 0)) "$rc" $((SECONDS - t0)))")
 }
 
 suite_summary() {

@@ -103,6 +103,7 @@ describe.runIf(inGuest())('resource cleanup (guest)', () => {
     expect(view.byteLength).toBe(64);
     expect(view.every((v) => v === 5)).toBe(true);
     expect(bufferMappings()).toBe(mappings + 1);
+    // eslint-disable-next-line no-useless-assignment -- dropping the last reference is the point
     view = undefined;
     // The view was the last user of the mapping: collecting it unmaps the buffer.
     expect(await collectUntil(() => bufferMappings() === mappings)).toBe(true);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The ethosu CLI as a user runs it, in the guest against ethosu.ko and the firmware emulator
-// (subsystems=2: /dev/ethosu0 = U55-128, /dev/ethosu1 = U65-256; built-in networks 1 = KWS,
+// (subsystems=2: subsystem 0 = U55-128, subsystem 1 = U65-256, whichever /dev/ethosuN each probed
+// as; built-in networks 1 = KWS,
 // 2 = test_conv2d, 3 = test_add). Expected bytes and counts follow docs/emulator.md.
 
 import { execFile } from 'node:child_process';
@@ -10,6 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { nodeOfSubsystem } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = join(ROOT, 'lib/cli/main.js');
@@ -64,10 +67,15 @@ function expectOneLineError(stderr: string): void {
 }
 
 let dir: string;
+// The node numbers of the two subsystems: they probe in parallel, so either may be ethosu0.
+let U55: string;
+let U65: string;
 
 beforeAll(() => {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" first`);
   dir = mkdtempSync(join(tmpdir(), 'ethosu-cli-'));
+  U55 = String(nodeOfSubsystem(0));
+  U65 = String(nodeOfSubsystem(1));
 });
 
 afterAll(() => {
@@ -83,7 +91,9 @@ describe('ethosu info and ping', () => {
       '/dev/ethosu0',
       '/dev/ethosu1',
     ]);
-    const [u55, u65] = out.devices;
+    const byPath = (n: string) =>
+      out.devices.find((d: { path: string }) => d.path === `/dev/ethosu${n}`);
+    const [u55, u65] = [byPath(U55), byPath(U65)];
     expect(u55.driverVersion.major).toBe(4);
     expect(u55.capabilities.npu).toBe('U55');
     expect(u55.capabilities.hwCfg.type).toBe('subsystem');
@@ -110,9 +120,9 @@ describe('ethosu info and ping', () => {
   it('ping reaches the firmware of each device', async () => {
     const before = knob(1, 'stats');
     const pings = (stats: string) => Number(/^rx_ping (\d+)$/m.exec(stats)?.[1] ?? NaN);
-    const r = await ethosu(['ping', '-d', '1']);
+    const r = await ethosu(['ping', '-d', U65]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe('/dev/ethosu1: ping sent\n');
+    expect(r.stdout).toBe(`/dev/ethosu${U65}: ping sent\n`);
     // The kernel queues the message and returns; the emulator counts it when it arrives.
     await waitFor(() => pings(knob(1, 'stats')) === pings(before) + 1);
     expect(pings(knob(1, 'stats'))).toBe(pings(before) + 1);
@@ -133,7 +143,19 @@ describe('ethosu run', () => {
     const second = join(dir, 'second.bin');
     writeFileSync(second, other);
     const prefix = join(dir, 'kws');
-    const r = await ethosu(['run', '-n', VELA_U55, '-i', KWS_INPUT, '-i', second, '-o', prefix]);
+    const r = await ethosu([
+      'run',
+      '-d',
+      U55,
+      '-n',
+      VELA_U55,
+      '-i',
+      KWS_INPUT,
+      '-i',
+      second,
+      '-o',
+      prefix,
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(readFileSync(`${prefix}.0`)).toEqual(emulatorOfm(kws, 0, 12));
@@ -146,6 +168,8 @@ describe('ethosu run', () => {
     const kws = readFileSync(KWS_INPUT);
     const r = await ethosu([
       'run',
+      '-d',
+      U55,
       '--index',
       '1',
       '-i',
@@ -184,7 +208,7 @@ describe('ethosu run', () => {
     const file = join(dir, 'add.bin');
     writeFileSync(file, ifm);
     const prefix = join(dir, 'add');
-    const r = await ethosu(['run', '--index', '3', '-d', '1', '-i', file, '-o', prefix]);
+    const r = await ethosu(['run', '--index', '3', '-d', U65, '-i', file, '-o', prefix]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/inputs 4 \+ 4 bytes, outputs 4 bytes/);
     expect(readFileSync(`${prefix}.0`)).toEqual(emulatorOfm(ifm, 0, 4));
@@ -194,7 +218,7 @@ describe('ethosu run', () => {
     const file = join(dir, 'short.bin');
     writeFileSync(file, Buffer.alloc(100));
     const before = knob(0, 'stats');
-    const r = await ethosu(['run', '--index', '1', '-i', file]);
+    const r = await ethosu(['run', '-d', U55, '--index', '1', '-i', file]);
     expect(r.code).toBe(2);
     expectOneLineError(r.stderr);
     expect(r.stderr).toContain('is 100 bytes, but the network takes 490 bytes');
@@ -229,7 +253,7 @@ describe('ethosu run', () => {
 
   it('a rejected inference: exit 1 and status rejected', async () => {
     knob(0, 'reject', '1');
-    const r = await ethosu(['run', '--index', '1', '-i', KWS_INPUT, '--json']);
+    const r = await ethosu(['run', '-d', U55, '--index', '1', '-i', KWS_INPUT, '--json']);
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).inferences[0].status).toBe('rejected');
   });
@@ -244,7 +268,7 @@ describe('ethosu run', () => {
         '--index',
         '1',
         '-d',
-        '1',
+        U65,
         '-i',
         KWS_INPUT,
         '-t',

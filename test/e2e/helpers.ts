@@ -36,6 +36,14 @@ export function subsystemOf(dev: number): number {
   return Number(m[1]);
 }
 
+/** The N of the /dev/ethosuN that emulator subsystem `subsystem` probed as. */
+export function nodeOfSubsystem(subsystem: number): number {
+  const nodes = readdirSync('/sys/class/ethosu').map((n) => Number(n.replace('ethosu', '')));
+  const found = nodes.find((n) => subsystemOf(n) === subsystem);
+  if (found === undefined) throw new Error(`no /dev/ethosuN for emulator subsystem ${subsystem}`);
+  return found;
+}
+
 /** The emulator's debugfs knob of the subsystem behind /dev/ethosu<dev>. */
 export function emuKnob(dev: number, knob: string): string {
   return readFileSync(`${DEBUGFS}/${subsystemOf(dev)}/${knob}`, 'utf8').trim();

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Device, type EthosUError } from '../../src/index.js';
 import {
   BUILTIN,
+  emuKnob,
   emuStats,
   expectedOutputs,
   failure,
@@ -13,6 +14,7 @@ import {
   KWS_INPUT_PATH,
   KWS_PATH,
   pattern,
+  setEmuKnob,
   withLatency,
 } from './helpers.js';
 
@@ -98,6 +100,33 @@ describe.runIf(inGuest())('Network.run (guest)', () => {
       expect(took).toBeLessThan(900);
       expect((e as EthosUError & { status?: string }).status).toBe('aborted');
     });
+  });
+
+  it('a cancel the firmware refuses: ETIMEDOUT, status running; 100 more runs all right', async () => {
+    using dev = Device.open(0);
+    using net = dev.createNetwork({ index: BUILTIN.kws.index });
+    const latency = emuKnob(0, 'latency_us');
+    const okBefore = emuStats(0).inferences_ok ?? 0;
+    try {
+      setEmuKnob(0, 'latency_us', 400_000);
+      setEmuKnob(0, 'refuse_cancel', 1);
+      const e = await failure(() => net.run(pattern(490, 7), { timeoutMs: 50 }));
+      expect(e.code).toBe('ETIMEDOUT');
+      expect(e.message).toMatch(/the firmware refused to cancel it and may still be running it$/);
+      expect((e as EthosUError & { status?: string }).status).toBe('running');
+      expect(emuKnob(0, 'refuse_cancel')).toBe('0');
+      // The refused inference is still active; the next runs queue behind it.
+      setEmuKnob(0, 'latency_us', latency);
+      for (let i = 0; i < 100; i++) {
+        const x = pattern(490, 100 + i);
+        const r = await net.run(x, { timeoutMs: 30_000 });
+        expect(r.outputs[0]).toEqual(expectedOutputs([x], [12])[0]);
+      }
+      expect((emuStats(0).inferences_ok ?? 0) - okBefore).toBe(101);
+    } finally {
+      setEmuKnob(0, 'refuse_cancel', 0);
+      setEmuKnob(0, 'latency_us', latency);
+    }
   });
 
   it('keeps 64 inferences in flight and gets every output right', async () => {

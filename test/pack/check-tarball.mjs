@@ -6,6 +6,8 @@
 
 import { readFileSync } from 'node:fs';
 
+import { addonSources } from '../../scripts/lib/addon-sources.mjs';
+
 const [pack] = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const files = pack.files.map((f) => f.path);
 const has = (p) => files.includes(p);
@@ -31,20 +33,23 @@ mustHave(
   ['lib/index.js', 'lib/index.d.ts', 'lib/cli/main.js', 'lib/binding.js'],
   'lib/ (JS + types)',
 );
-const prebuilds = files.filter((p) => /^prebuilds\/linux-x64\/[^/]+\.node$/.test(p));
-check(prebuilds.length > 0, 'has a prebuilt addon in prebuilds/linux-x64', 'none');
+// One prebuild per platform users install on, each for its CPU (ELF e_machine, read from the
+// prebuilds folder the tarball was packed from).
+const elfMachine = { x64: 62, arm64: 183 };
+for (const [arch, machine] of Object.entries(elfMachine)) {
+  const found = files.filter((p) => new RegExp(`^prebuilds/linux-${arch}/[^/]+\\.node$`).test(p));
+  check(found.length > 0, `has a prebuilt addon in prebuilds/linux-${arch}`, 'none');
+  for (const p of found) {
+    const got = readFileSync(new URL(`../../${p}`, import.meta.url)).readUInt16LE(18);
+    check(got === machine, `${p} is an ELF for ${arch}`, `e_machine ${got}, expected ${machine}`);
+  }
+}
 mustHave(
   ['binding.gyp', 'native/addon.cc', 'kernel/include/uapi/ethosu.h'],
   'binding.gyp, native/ and the UAPI header (from-source build)',
 );
 // Every source binding.gyp compiles must be shipped, or a from-source install breaks.
-const gyp = JSON.parse(
-  readFileSync(new URL('../../binding.gyp', import.meta.url), 'utf8').replace(/^\s*#.*$/gm, ''),
-);
-mustHave(
-  gyp.targets.flatMap((t) => t.sources),
-  'every source binding.gyp lists',
-);
+mustHave(addonSources(), 'every source binding.gyp lists');
 mustNotHave(
   /^(test|src|scripts|docs|docker|packaging|cmake|\.ci)\//,
   'tests, TypeScript sources or scripts',

@@ -166,6 +166,48 @@ out:
 	t_end();
 }
 
+/*
+ * A cancel the firmware refuses (emulator knob refuse_cancel) of the inference queued behind a
+ * running one: reported ERROR, the inference stays RUNNING, is not done, runs on and writes its
+ * outputs. Its buffers then serve 100 more inferences, every output right.
+ */
+static void cancel_refused(int dev, int net)
+{
+	enum { MORE = 100 };
+	struct job a, b;
+	int i, r, cs = -1;
+
+	job_init(&a);
+	job_init(&b);
+	t_begin("cancel: refused by the firmware: ERROR, stays RUNNING, ends OK; %d reuses right",
+		MORE);
+	CHECK_SYS(r, start(&a, dev, net, 70));
+	CHECK_SYS(r, start(&b, dev, net, 71));
+	CHECK_SYS(r, knob_write(0, "refuse_cancel", "1"));
+	CHECK_SYS(r, inf_cancel(b.inf, &cs));
+	CHECK_STATUS(cs, ETHOSU_UAPI_STATUS_ERROR);
+	CHECK_EQ(knob_read(0, "refuse_cancel"), 0);
+	CHECK_STATUS(inf_state(b.inf), ETHOSU_UAPI_STATUS_RUNNING);
+	CHECK_EQ(inf_wait(b.inf, 0), 0);
+	CHECK(job_outputs_untouched(&b), "OFM written before the inference ran");
+	CHECK_OK_RESULT(&a);
+	CHECK_OK_RESULT(&b);
+	CHECK_EQ(emu_set_latency(0, 0), LATENCY_MS * 1000);
+	for (i = 0; i < MORE; i++) {
+		close_fd(&b.inf);
+		fill_pattern(b.ifm_map[0], KWS_IN, 100 + i);
+		memset(b.ofm_map[0], OFM_CANARY, KWS_OUT);
+		CHECK_SYS(r, job_start(&b, net, NULL, 1));
+		CHECK_OK_RESULT(&b);
+	}
+out:
+	emu_set_latency(0, LATENCY_MS * 1000);
+	knob_write(0, "refuse_cancel", "0");
+	job_free(&a);
+	job_free(&b);
+	t_end();
+}
+
 int main(void)
 {
 	int dev = t_open_main(0, "cancel"), net = -1;
@@ -186,6 +228,7 @@ int main(void)
 		cancel_done(dev, net);
 		cancel_twice(dev, net);
 		cancel_all_then_close(dev, net);
+		cancel_refused(dev, net);
 	}
 	if (old >= 0)
 		emu_set_latency(0, old);

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * Fault injection through the emulator's debugfs knobs that do not restart the firmware:
- * latency_us, drop, fail_status, reject, corrupt, stall, stats. The driver must survive each,
- * end pending work in a final status, time out with the documented errno, and work normally
- * right after. (send_err and crash, which restart the firmware, are in crash.c.)
+ * latency_us, drop, fail_status, reject, corrupt, stall (with O_NONBLOCK and killed waiters),
+ * stats. The driver must survive each, end pending work in a final status, time out with the
+ * documented errno, and work normally right after. (send_err and crash, which restart the
+ * firmware, are in crash.c.)
  */
 #include <pthread.h>
 #include <signal.h>
+#include <sys/wait.h>
 
 #include "ethosu_test.h"
 
@@ -305,6 +307,83 @@ out:
 	t_end();
 }
 
+/*
+ * The same full ring on a network fd made O_NONBLOCK: INFERENCE_CREATE is EAGAIN at once instead
+ * of a wait, sends nothing, and goes through after the firmware resumes.
+ */
+static void tx_ring_full_nonblock(int dev, int net)
+{
+	enum { RING = 64, N = RING + 1 };
+	static struct job jobs[N];
+	int i, r, flags = fcntl(net, F_GETFL);
+	long long rx = -1;
+	char why[128];
+	uint64_t t0;
+
+	for (i = 0; i < N; i++)
+		job_init(&jobs[i]);
+	t_begin("fault: full TX ring, O_NONBLOCK network fd: INFERENCE_CREATE EAGAIN at once, OK "
+		"after resume");
+	CHECK_SYS(r, flags);
+	CHECK_SYS(r, fcntl(net, F_SETFL, flags | O_NONBLOCK));
+	for (i = 0; i < N; i++)
+		CHECK_SYS(r, job_buffers1(&jobs[i], dev, KWS_IN, KWS_OUT, 400 + i));
+	CHECK(!knob_write(0, "stall", "1"), "write stall: %s", strerror(errno));
+	for (i = 0; i < RING; i++)
+		CHECK_SYS(r, job_start(&jobs[i], net, NULL, 0));
+	rx = emu_stat(0, "rx_inference_req");
+	t0 = now_ms();
+	CHECK_ERR(job_start(&jobs[RING], net, NULL, 0), EAGAIN);
+	CHECK(now_ms() - t0 < 500, "EAGAIN after %llu ms", (unsigned long long)(now_ms() - t0));
+	CHECK_EQ(emu_stat(0, "rx_inference_req"), rx);
+	CHECK(!knob_write(0, "stall", "0"), "write stall: %s", strerror(errno));
+	for (i = 0; i < 500 && job_start(&jobs[RING], net, NULL, 0) < 0 && errno == EAGAIN; i++)
+		sleep_ms(2);
+	CHECK(jobs[RING].inf >= 0, "INFERENCE_CREATE after resume: %s", strerror(errno));
+	for (i = 0; i < N; i++) {
+		CHECK_DONE(jobs[i].inf, WAIT_MS);
+		CHECK_STATUS(inf_state(jobs[i].inf), ETHOSU_UAPI_STATUS_OK);
+		CHECK(job_check_outputs(&jobs[i], kws_isize, kws_osize, why, sizeof(why)) >= 0,
+		      "inference %d: %s", i, why);
+	}
+out:
+	knob_write(0, "stall", "0");
+	if (flags >= 0)
+		fcntl(net, F_SETFL, flags);
+	for (i = 0; i < N; i++)
+		job_free(&jobs[i]);
+	t_end();
+}
+
+/* A process killed while NETWORK_INFO waits for a stalled firmware dies at once, not after 3 s. */
+static void info_killable(int net)
+{
+	struct ethosu_uapi_network_info info;
+	uint64_t t0, took;
+	int status = 0;
+	pid_t pid;
+
+	t_begin("fault: stall: SIGKILL ends a NETWORK_INFO wait at once");
+	CHECK(!knob_write(0, "stall", "1"), "write stall: %s", strerror(errno));
+	pid = fork();
+	CHECK(pid >= 0, "fork: %s", strerror(errno));
+	if (pid == 0)
+		_exit(net_info(net, &info) ? 1 : 0);
+	sleep_ms(300);
+	t0 = now_ms();
+	kill(pid, SIGKILL);
+	CHECK(waitpid(pid, &status, 0) == pid, "waitpid: %s", strerror(errno));
+	took = now_ms() - t0;
+	CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "the child was not killed (%#x)",
+	      status);
+	CHECK(took < 1000, "the killed child took %llu ms to go", (unsigned long long)took);
+	CHECK(!knob_write(0, "stall", "0"), "write stall: %s", strerror(errno));
+	CHECK_INFO_OK(net);
+out:
+	knob_write(0, "stall", "0");
+	t_end();
+}
+
 /* The stats file follows the traffic: queued, processing, online. */
 static void stats(int dev, int net)
 {
@@ -358,6 +437,8 @@ int main(void)
 	corrupt_network_info(net);
 	stall(dev, net);
 	tx_ring_full(dev, net);
+	tx_ring_full_nonblock(dev, net);
+	info_killable(net);
 	stats(dev, net);
 	close_fd(&net);
 	close(dev);

@@ -204,6 +204,12 @@ describe('run: failures', () => {
     expect(await runCli(['run', '--index', '1', '-i', 'a.bin', '--json'], ctx)).toBe(1);
     const inf = JSON.parse(ctx.out.text).inferences[0];
     expect(inf).toMatchObject({ status: 'timeout', cancelled: false, finalStatus: 'running' });
+    const text = withFiles(fakeContext(lib), { 'a.bin': input(490, 1) });
+    expect(await runCli(['run', '--index', '1', '-i', 'a.bin', '-t', '20'], text)).toBe(1);
+    expect(text.out.text).toContain(
+      'inference 0 (a.bin): timed out after 20 ms, the firmware refused to cancel it (it may ' +
+        'still write the old buffers, so the next inference gets new ones); status running\n',
+    );
   });
 
   it('an IFM of the wrong size: exit 2, says expected and actual, runs nothing', async () => {
@@ -294,6 +300,7 @@ describe('run: progress', () => {
     const tty = withFiles(fakeContext(new FakeLibrary(), { tty: true }), files);
     expect(await runCli(argv, tty)).toBe(0);
     expect(tty.err.text).toMatch(/run \[#+-*\] 1\/3/);
+    // eslint-disable-next-line no-control-regex -- the escape sequence is what is tested
     expect(tty.err.text).toMatch(/\r\x1b\[2K$/); // cleared at the end
 
     const json = withFiles(fakeContext(new FakeLibrary(), { tty: true }), files);

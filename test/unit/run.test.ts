@@ -122,6 +122,32 @@ describe('Network.run', () => {
     expect(world().openFds.size).toBe(fdsBefore);
   });
 
+  it('never reuses the buffers of an inference whose cancel the firmware refused', async () => {
+    const net = Device.open().createNetwork({ index: 1 });
+    world().autoCompleteMs = undefined;
+    world().refuseCancel = 1;
+    const e = await failure(() => net.run(input(1), { timeoutMs: 5 }));
+    expect(e.code).toBe('ETIMEDOUT');
+    expect(e.message).toBe(
+      'The inference did not finish within 5 ms; the firmware refused to cancel it and may ' +
+        'still be running it',
+    );
+    expect((e as EthosUError & { status: string }).status).toBe('running');
+    const refused = world().inferences[0]!;
+    expect(refused.done).toBe(false);
+    // While the firmware may still write them, no other inference gets those buffers.
+    world().autoCompleteMs = 0;
+    for (let i = 0; i < 100; i++) {
+      if (i === 50) refused.complete(STATUS.OK);
+      const x = input(10 + i);
+      const r = await net.run(x);
+      expect(r.outputs[0]).toEqual(expectedOutput(x, 12, 0));
+      const later = world().inferences[i + 1]!;
+      expect(later.ifms[0]).not.toBe(refused.ifms[0]);
+      expect(later.ofms[0]).not.toBe(refused.ofms[0]);
+    }
+  });
+
   it('returns the results when the inference finished between the timeout and the cancel', async () => {
     const net = Device.open().createNetwork({ index: 1 });
     world().autoCompleteMs = undefined;

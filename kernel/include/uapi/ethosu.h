@@ -40,7 +40,13 @@
 	ETHOSU_IOR(0x10, struct ethosu_uapi_buffer_create)
 #define ETHOSU_IOCTL_NETWORK_CREATE \
 	ETHOSU_IOR(0x20, struct ethosu_uapi_network_create)
-/* Network fd */
+/*
+ * Network fd. INFERENCE_CREATE sends the request to the firmware; when the transport has no free
+ * TX buffer (the firmware is not taking requests) it waits up to 15 s for one, then fails with
+ * ETIME, or fails with EAGAIN at once if the network fd is O_NONBLOCK (fcntl F_SETFL). Calls
+ * that wait for a firmware answer (NETWORK_INFO up to 3 s, INFERENCE_CANCEL up to 2 s) fail with
+ * ETIME when none comes, and every wait ends at once when the process is killed.
+ */
 #define ETHOSU_IOCTL_NETWORK_INFO \
 	ETHOSU_IOR(0x21, struct ethosu_uapi_network_info)
 #define ETHOSU_IOCTL_INFERENCE_CREATE \
@@ -195,7 +201,17 @@ struct ethosu_uapi_result_status_u32 {
 	struct ethosu_uapi_pmu_counts_u32 pmu_count;
 };
 
-/* 4 bytes: ETHOSU_UAPI_STATUS_OK if the firmware acknowledged the cancel */
+/*
+ * 4 bytes, written by INFERENCE_CANCEL when it returns 0:
+ *  - OK: the firmware accepted the cancel; the inference status reads ABORTED from then on.
+ *  - ERROR: nothing was cancelled. Either the inference had already ended (its fd polls
+ *    readable), or the firmware refused (it is running the inference): then the status stays
+ *    RUNNING and the inference ends later with the firmware's own result (OK with valid outputs,
+ *    or an error), exactly as if no cancel had been asked.
+ * In every case the firmware may read the IFM and write the OFM buffers until the inference fd
+ * polls readable. The kernel keeps the buffers alive until then (closing the fds is safe), but
+ * user space must not reuse them for another inference earlier.
+ */
 struct ethosu_uapi_cancel_inference_status {
 	enum ethosu_uapi_status status;
 };

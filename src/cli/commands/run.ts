@@ -206,8 +206,11 @@ export async function run(ctx: Context, argv: string[]): Promise<number> {
         result.cancelled = outcome.cancelled;
         result.finalStatus = outcome.status;
         lines.push(
-          `inference ${k} (${input.path}): timed out after ${o.timeoutMs} ms, cancelled it` +
-            (outcome.cancelled ? '' : ' (the firmware did not confirm the cancel)') +
+          `inference ${k} (${input.path}): timed out after ${o.timeoutMs} ms, ` +
+            (outcome.cancelled
+              ? 'cancelled it'
+              : 'the firmware refused to cancel it (it may still write the old buffers, so ' +
+                'the next inference gets new ones)') +
             `; status ${outcome.status}`,
         );
       } else {

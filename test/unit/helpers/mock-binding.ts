@@ -96,6 +96,8 @@ export class MockWorld implements NativeBinding {
   autoCompleteMs: number | undefined = 0;
   /** Status the firmware gives finished inferences. */
   resultStatus = STATUS.OK;
+  /** The next this many cancels are refused by the firmware (the inferences run on). */
+  refuseCancel = 0;
   /** The runtime forbids external ArrayBuffers. */
   noExternalBuffers = false;
   /** Next calls of a method name to fail with an errno code, e.g. fail.set('info', 'EBADF'). */
@@ -375,6 +377,11 @@ export class MockInference extends MockFdObject implements NativeInference {
     this.cancelCalls++;
     this.world.maybeFail('cancel', 'ioctl(INFERENCE_CANCEL)');
     if (this.done) return STATUS.ERROR;
+    if (this.world.refuseCancel > 0) {
+      // Refused: the kernel leaves it RUNNING; it ends with the firmware's own result.
+      this.world.refuseCancel--;
+      return STATUS.ERROR;
+    }
     // Acknowledged: the kernel forces ABORTED; the fd turns readable when the firmware answers.
     this.statusCode = STATUS.ABORTED;
     setTimeout(() => this.complete(STATUS.ABORTED), 0);

@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0-only OR Apache-2.0
+/*
+ * The Ethos-U55/U65 compressed weight stream, written from its format description.
+ *
+ * The stream is LSB-first bits in slices. A slice header: ZDIV (3 bits; 6 = no zero runs, 7 =
+ * end of stream: skip to the next byte), SLICELEN-1 (15), WDIV (3; 7 = uncompressed), WTRUNC (1),
+ * NEWPAL (1), and with NEWPAL a direct offset (5), palette size (5, +1 when non-zero), palette
+ * entry bits - 2 (3) and the palette. Weight indices and zero-run lengths are Golomb-Rice codes
+ * whose unary parts come in chunks (12 weight bits, then the second unary bits; 12 or 8 zero-run
+ * bits) and whose remainders follow one chunk later. An index below the palette size picks a
+ * palette entry, others are index - palette size + direct offset; entries are sign-magnitude
+ * with the sign in bit 0. With zero runs, a run of zeros precedes the first weight of a slice
+ * that sets a palette and follows every weight.
+ *
+ * The decoded values come in the hardware's brick order, undone here into OHWI: per OFM block
+ * of ofm_block_depth channels, per IFM block (32 deep, 16 for part-kernel-first or 16-bit IFMs),
+ * per sub-kernel of at most 8x8 (4x8 etc. when dilated), then micro-blocks of OFM and IFM
+ * channels and kernel elements, padded with zeros to whole micro-blocks.
+ */
+#include "npu_internal.h"
+
+#define ZDIV_NONE 6
+#define ZDIV_EOS 7
+#define WDIV_RAW 7
+#define MAX_SLICE 32768u
+
+struct bits {
+	const u8 *buf;
+	u64 size_bits;
+	u64 pos;
+	bool err;
+};
+
+static u32 get(struct bits *b, u32 n)
+{
+	u32 v = 0, i;
+
+	if (n > b->size_bits - b->pos || b->pos > b->size_bits) {
+		b->err = true;
+		b->pos = b->size_bits;
+		return 0;
+	}
+	for (i = 0; i < n; i++, b->pos++)
+		v |= (u32)((b->buf[b->pos >> 3] >> (b->pos & 7)) & 1) << i;
+	return v;
+}
+
+struct slice_ws {
+	u16 wv[MAX_SLICE];
+	u32 zv[MAX_SLICE + 1];
+};
+
+static u32 popcount(u32 v, u32 n)
+{
+	u32 c = 0, i;
+
+	for (i = 0; i < n; i++)
+		c += (v >> i) & 1;
+	return c;
+}
+
+/* Decodes the stream into out[0..need-1]; fails unless it holds at least that many values. */
+static enum npu_status mlw_decode(struct npu_state *st, const u8 *src, size_t len, s16 *out,
+				  size_t need, struct slice_ws *ws)
+{
+	struct bits b = { src, (u64)len * 8, 0, false };
+	s16 palette[32];
+	u32 palsize = 0, palbits = 0, diroff = 0, i;
+	bool first = true, prev_zrun = false;
+	size_t total = 0;
+
+	while (total < need) {
+		u32 zdiv = get(&b, 3), wdiv, nval, znval, zlen;
+		u32 w_pos = 0, z_pos = 0, wp_pos = 0, zp_pos = 0, w_carry = 0, z_carry = 0;
+		u32 wq[12] = { 0 }, zq[12] = { 0 }, wpq[12], zpq[12];
+		u32 wn = 0, zn = 0, wpn = 0, zpn = 0;
+		bool wtrunc, newpal, zrun, raw, wen = false, zen = false, wpen, zpen;
+
+		while (zdiv == ZDIV_EOS && !b.err) {
+			b.pos = (b.pos + 7) & ~(u64)7;
+			zdiv = get(&b, 3);
+		}
+		if (b.err)
+			return npu_fail(st, NPU_ERR_WEIGHTS, "weight stream ends early");
+		if (zdiv > 3 && zdiv != ZDIV_NONE)
+			return npu_fail(st, NPU_ERR_WEIGHTS, "weight stream: reserved ZDIV");
+		nval = get(&b, 15) + 1;
+		wdiv = get(&b, 3);
+		wtrunc = get(&b, 1);
+		newpal = get(&b, 1);
+		zrun = zdiv != ZDIV_NONE;
+		if (first && !newpal)
+			return npu_fail(st, NPU_ERR_WEIGHTS, "weight stream: no palette");
+		if (!newpal && zrun != prev_zrun)
+			return npu_fail(st, NPU_ERR_WEIGHTS, "weight stream: zero-run mode");
+		first = false;
+		prev_zrun = zrun;
+		if (newpal) {
+			diroff = get(&b, 5);
+			palsize = get(&b, 5);
+			if (palsize)
+				palsize++;
+			palbits = get(&b, 3) + 2;
+			for (i = 0; i < palsize; i++)
+				palette[i] = (s16)get(&b, palbits);
+		}
+		raw = wdiv == WDIV_RAW;
+		if (raw) {
+			wdiv = 0;
+			if (palsize)
+				while ((1u << wdiv) < palsize)
+					wdiv++;
+			else
+				wdiv = palbits;
+		} else if (wdiv > 5) {
+			return npu_fail(st, NPU_ERR_WEIGHTS, "weight stream: reserved WDIV");
+		}
+		znval = nval + (newpal ? 1 : 0);
+		zlen = zdiv < 3 ? 12 : 8;
+		ws->zv[0] = 0;
+		/* Chunks: this chunk's unary parts, then the previous chunk's remainders. */
+		do {
+			s32 bal = zrun ? (s32)w_pos - (s32)z_pos : 0;
+			u32 wu0 = 0, wu1, maxs, cnt, k;
+
+			wpen = wen;
+			zpen = zen;
+			wpn = wn;
+			zpn = zn;
+			for (k = 0; k < 12; k++) {
+				wpq[k] = wq[k];
+				zpq[k] = zq[k];
+			}
+			wen = (bal < 8 || !zrun) && w_pos < nval;
+			zen = bal >= 0 && zrun && z_pos < znval;
+			if (wen && !raw)
+				wu0 = get(&b, 12);
+			if (zen) {
+				u32 zu = get(&b, zlen);
+
+				zn = 0;
+				cnt = z_carry;
+				for (k = 0; k < zlen; k++) {
+					if (zu >> k & 1) {
+						cnt++;
+					} else {
+						zq[zn++] = cnt;
+						cnt = 0;
+					}
+				}
+				z_carry = cnt;
+				z_pos += zn;
+			}
+			if (wen) {
+				maxs = raw && wdiv > 5 ? 8 : 12;
+				wu1 = get(&b, popcount(wu0, maxs));
+				wn = 0;
+				cnt = w_carry;
+				for (k = 0; k < maxs; k++) {
+					u32 code = 0;
+
+					if (wu0 >> k & 1) {
+						code = 1 + (wu1 & 1);
+						wu1 >>= 1;
+					}
+					cnt += code;
+					if (code < 2 || wtrunc) {
+						wq[wn++] = cnt;
+						cnt = 0;
+					}
+				}
+				w_carry = cnt;
+				w_pos += wn;
+			}
+			for (k = 0; wpen && k < wpn && wp_pos < nval; k++) {
+				u32 v = (wpq[k] << wdiv) + get(&b, wdiv);
+
+				if (wpq[k] >= 512 || v >= 512)
+					return npu_fail(st, NPU_ERR_WEIGHTS, "weight above 9 bits");
+				ws->wv[wp_pos++] = (u16)v;
+			}
+			for (k = 0; zpen && k < zpn && zp_pos < znval; k++) {
+				if (zpq[k] >= (1u << 20))
+					return npu_fail(st, NPU_ERR_WEIGHTS, "zero run too long");
+				ws->zv[zp_pos++] = (zpq[k] << zdiv) + get(&b, zdiv);
+			}
+			if (b.err)
+				return npu_fail(st, NPU_ERR_WEIGHTS, "weight slice truncated");
+		} while (wen || zen);
+
+		/* Interleave: leading zeros, then each weight followed by its zero run. */
+		if (newpal && zrun)
+			for (i = 0; i < ws->zv[0] && total < need; i++)
+				out[total++] = 0;
+		for (i = 0; i < nval; i++) {
+			u32 w = ws->wv[i], val, j, zr;
+
+			val = w < palsize ? (u32)palette[w] : w - palsize + diroff;
+			if (total < need)
+				out[total++] = (val & 1) ? -(s16)(val >> 1) : (s16)(val >> 1);
+			zr = zrun ? ws->zv[i + (newpal ? 1 : 0)] : 0;
+			for (j = 0; j < zr && total < need; j++)
+				out[total++] = 0;
+		}
+	}
+	st->res->bytes_read += len;
+	return NPU_OK;
+}
+
+static u32 min_u32(u32 a, u32 b)
+{
+	return a < b ? a : b;
+}
+
+static u32 round_up(u32 v, u32 m)
+{
+	return (v + m - 1) / m * m;
+}
+
+/*
+ * Walks the brick order. With ohwi == NULL it only counts the stream positions; otherwise it
+ * stores dec[position] into the OHWI volume.
+ */
+/* Loop counts of one sub-kernel's micro-block walk, outermost first. */
+struct sub_walk {
+	u32 n[6];		/* IFM outer, OFM micro-blocks, elements, IFM inner, OFM, IFM */
+	u32 ob, ib, sy, sx, sww, shh;
+};
+
+/* One sub-kernel: stores dec[n...] into OHWI (when ohwi is set); returns positions used. */
+static size_t sub_kernel(const struct npu_state *st, const struct npu_wgeom *g,
+			 const struct sub_walk *w, const s16 *dec, s16 *ohwi)
+{
+	u32 oub = st->hw->ofm_ublock_depth, iub = st->hw->ifm_ublock_depth;
+	size_t total = (size_t)w->n[0] * w->n[1] * w->n[2] * w->n[3] * w->n[4] * w->n[5], j;
+
+	for (j = 0; ohwi && j < total; j++) {
+		size_t r = j;
+		u32 iz = r % w->n[5], oz, inner, el, oblk, outer, kx, ky, i, o;
+
+		r /= w->n[5];
+		oz = r % w->n[4];
+		r /= w->n[4];
+		inner = (r % w->n[3]) * iub;
+		r /= w->n[3];
+		el = r % w->n[2];
+		r /= w->n[2];
+		oblk = (r % w->n[1]) * oub;
+		outer = (u32)(r / w->n[1]) * iub;
+		kx = el % w->sww;
+		ky = el / w->sww;
+		i = w->ib + inner + outer + iz;
+		o = w->ob + oblk + oz;
+		if (i >= g->ifm_depth || o >= g->ofm_depth || ky >= w->shh)
+			continue;
+		ohwi[(((size_t)o * g->kh + w->sy + ky) * g->kw + w->sx + kx) * g->ifm_depth + i] =
+			dec[j];
+	}
+	return total;
+}
+
+static u32 div_up(u32 v, u32 m)
+{
+	return (v + m - 1) / m;
+}
+
+/*
+ * Walks the brick order. With ohwi == NULL it only counts the stream positions; otherwise it
+ * stores dec[position] into the OHWI volume.
+ */
+static size_t brick_walk(const struct npu_state *st, const struct npu_wgeom *g, const s16 *dec,
+			 s16 *ohwi)
+{
+	u32 oub = st->hw->ofm_ublock_depth, iub = st->hw->ifm_ublock_depth;
+	u32 ibd = g->part_kernel || g->ifm_bits == 16 ? 16 : 32;
+	u32 dh = 8 / g->dil_y, dw = 8 / g->dil_x;
+	struct sub_walk w;
+	size_t n = 0;
+
+	for (w.ob = 0; w.ob < g->ofm_depth; w.ob += g->ofm_block_depth) {
+		u32 cobd = min_u32(g->ofm_block_depth, g->ofm_depth - w.ob);
+
+		for (w.ib = 0; w.ib < (g->depthwise ? 1 : g->ifm_depth); w.ib += ibd) {
+			u32 cibd = g->depthwise ? iub :
+				   g->part_kernel ? min_u32(ibd, g->ifm_depth - w.ib) : ibd;
+
+			for (w.sy = 0; w.sy < g->kh; w.sy += dh) {
+				w.shh = min_u32(g->kh - w.sy, dh);
+				for (w.sx = 0; w.sx < g->kw; w.sx += dw) {
+					u32 elems;
+
+					w.sww = min_u32(g->kw - w.sx, dw);
+					elems = w.sww * w.shh;
+					if (g->part_kernel)
+						elems = round_up(elems, g->ifm_bits == 16 ? 2 : 4);
+					else if (g->depthwise)
+						elems = round_up(elems, 4);
+					w.n[0] = g->part_kernel ? div_up(cibd, iub) : 1;
+					w.n[1] = div_up(cobd, oub);
+					w.n[2] = elems;
+					w.n[3] = g->part_kernel ? 1 : div_up(cibd, iub);
+					w.n[4] = oub;
+					w.n[5] = g->depthwise ? 1 : iub;
+					n += sub_kernel(st, g, &w, dec ? dec + n : NULL, ohwi);
+				}
+			}
+		}
+	}
+	return n;
+}
+
+enum npu_status npu_weights_decode(struct npu_state *st, const u8 *src, size_t len,
+				   const struct npu_wgeom *g, s16 *ohwi, s16 *tmp, size_t ntmp)
+{
+	size_t need = brick_walk(st, g, NULL, NULL);
+	u8 *ws_end = st->ws + st->ws_size;
+	struct slice_ws *sws;
+	u8 *after;
+
+	if (need > ntmp)
+		return npu_fail(st, NPU_ERR_WORKSPACE, "workspace too small for decoded weights");
+	after = (u8 *)(tmp + need);
+	after += (8 - ((uintptr_t)after & 7)) & 7;
+	if (after > ws_end || (size_t)(ws_end - after) < sizeof(*sws))
+		return npu_fail(st, NPU_ERR_WORKSPACE, "workspace too small for the decoder");
+	sws = (struct slice_ws *)after;
+	if (mlw_decode(st, src, len, tmp, need, sws))
+		return st->res->status;
+	brick_walk(st, g, tmp, ohwi);
+	return NPU_OK;
+}
