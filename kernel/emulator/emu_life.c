@@ -6,6 +6,7 @@
  * the caller's context: the driver may ask for recovery from its receive callback with its locks
  * held.
  */
+#include <linux/build_bug.h>
 #include <linux/dma-mapping.h>
 #include <linux/jiffies.h>
 #include <linux/platform_device.h>
@@ -29,7 +30,8 @@ static const struct ethosu_recovery_ops emu_recovery_ops = {
 
 /*
  * Test only: platform_data some other transport might carry, a table that starts with a
- * function. The driver must not take it for a recovery hook; calls are counted in stats.
+ * function (padded past the size of struct ethosu_recovery_ops, so a driver that checks it reads
+ * in bounds). The driver must not take it for a recovery hook; calls are counted in stats.
  */
 static const struct {
 	void (*fn)(struct device *dev);
@@ -37,6 +39,8 @@ static const struct {
 } emu_foreign_platdata = {
 	.fn = emu_foreign_hook,
 };
+
+static_assert(sizeof(emu_foreign_platdata) >= sizeof(struct ethosu_recovery_ops));
 
 static void *emu_platform_data(struct emu_subsys *ss)
 {

@@ -330,17 +330,21 @@ static int open_as_nobody(const char *node, const gid_t *groups, size_t n)
 	return WEXITSTATUS(status);
 }
 
+/* The copy of /etc/group; removed when the check ends (udev's lookups need it linked). */
+static char group_copy[64];
+
 /* Appends "ethosu:x:<free gid>:" to a copy of /etc/group and binds it over /etc/group. */
 static int add_group(gid_t *gid, char *why, size_t len)
 {
-	const char *copy = "/tmp/ethosu-security.group";
 	char line[512];
 	FILE *in, *out;
 
 	for (*gid = 999; getgrgid(*gid); (*gid)--)
 		;
+	/* /tmp may be shared with other guests: a name of this process */
+	snprintf(group_copy, sizeof(group_copy), "/tmp/ethosu-security.%d.group", (int)getpid());
 	in = fopen("/etc/group", "re");
-	out = fopen(copy, "we");
+	out = fopen(group_copy, "we");
 	if (!in || !out) {
 		snprintf(why, len, "copy /etc/group: %s", strerror(errno));
 		if (in)
@@ -353,7 +357,7 @@ static int add_group(gid_t *gid, char *why, size_t len)
 		fputs(line, out);
 	fprintf(out, "ethosu:x:%u:\n", (unsigned int)*gid);
 	fclose(in);
-	if (fclose(out) || mount(copy, "/etc/group", NULL, MS_BIND, NULL)) {
+	if (fclose(out) || mount(group_copy, "/etc/group", NULL, MS_BIND, NULL)) {
 		snprintf(why, len, "bind the group file: %s", strerror(errno));
 		return -1;
 	}
@@ -368,13 +372,14 @@ static int udev_check(const char *udevadm, int minor, char *why, size_t len)
 {
 	char node[32], sys[64], rules[PATH_MAX];
 	char *argv[] = { (char *)udevadm, "test", "--action=add", sys, NULL };
-	const char *log = "/tmp/ethosu-security.udev.log";
+	char log[64];
 	struct stat before, st;
 	gid_t gid;
 	int r, ret = -1;
 	size_t n;
 	void *rule;
 
+	snprintf(log, sizeof(log), "/tmp/ethosu-security.%d.udev.log", (int)getpid());
 	snprintf(node, sizeof(node), "/dev/ethosu%d", minor);
 	snprintf(sys, sizeof(sys), "/sys/class/ethosu/ethosu%d", minor);
 	snprintf(rules, sizeof(rules), "%s/packaging/udev/60-ethosu.rules",
@@ -387,8 +392,10 @@ static int udev_check(const char *udevadm, int minor, char *why, size_t len)
 		snprintf(why, len, "mount namespace: %s", strerror(errno));
 		return -1;
 	}
-	if (add_group(&gid, why, len))
+	if (add_group(&gid, why, len)) {
+		unlink(group_copy);
 		return -1;
+	}
 	/* the rule alone in udev's runtime rules directory, on a tmpfs of this namespace */
 	mkdir("/run/udev", 0755);
 	mkdir("/run/udev/rules.d", 0755);
@@ -396,13 +403,13 @@ static int udev_check(const char *udevadm, int minor, char *why, size_t len)
 	if (!rule || mount("tmpfs", "/run/udev/rules.d", "tmpfs", 0, "mode=0755")) {
 		snprintf(why, len, "%.160s: %s", rule ? "/run/udev/rules.d" : rules, strerror(errno));
 		free(rule);
-		return -1;
+		goto restore;
 	}
 	r = open("/run/udev/rules.d/60-ethosu.rules", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	if (r < 0 || write(r, rule, n) != (ssize_t)n) {
 		snprintf(why, len, "write the rule: %s", strerror(errno));
 		free(rule);
-		return -1;
+		goto restore;
 	}
 	close(r);
 	free(rule);
@@ -430,7 +437,9 @@ static int udev_check(const char *udevadm, int minor, char *why, size_t len)
 		goto restore;
 	}
 	ret = 0;
+	unlink(log);
 restore:
+	unlink(group_copy);
 	if (chown(node, before.st_uid, before.st_gid) || chmod(node, before.st_mode & 07777))
 		snprintf(why, len, "cannot restore %s: %s", node, strerror(errno));
 	return ret;
