@@ -95,3 +95,9 @@ kernel_make_args() {
 	aarch64) echo "ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-" ;;
 	esac
 }
+
+# Where scripts/setup unpacks udevadm: the udev package of the installed systemd's version
+# (installing udev itself would upgrade systemd on the host).
+udev_root() {
+	echo "$CACHE_DIR/udev-$(dpkg-query -W -f='${Version}' systemd)"
+}
