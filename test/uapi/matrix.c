@@ -5,9 +5,9 @@
  * responses of each kind, a REJECTED armed while NETWORK_INFO runs, a crash during a probe, and
  * unloading the emulator while it is stalled. Each case restores the subsystem.
  */
-#include <sys/syscall.h>
 
 #include "ethosu_test.h"
+#include "modules.h"
 
 #define KWS_IN 490
 #define KWS_OUT 12
@@ -161,28 +161,17 @@ out:
 
 static int emu_reload(void)
 {
-	const char *dir = getenv("ETHOSU_MODULE_DIR"), *args = getenv("ETHOSU_EMU_ARGS");
-	char path[PATH_MAX];
-	int fd, r, i;
+	const char *args = getenv("ETHOSU_EMU_ARGS");
+	int i;
 
 	for (i = 0; i < 100; i++) {
-		if (!syscall(SYS_delete_module, "ethosu_emu", O_NONBLOCK))
+		if (!module_unload("ethosu_emu"))
 			break;
 		if (errno != EAGAIN && errno != EBUSY)
 			return -1;
 		sleep_ms(50);
 	}
-	if (!dir) {
-		errno = ENOENT;
-		return -1;
-	}
-	snprintf(path, sizeof(path), "%s/emulator/ethosu_emu.ko", dir);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	r = (int)syscall(SYS_finit_module, fd, args ? args : "subsystems=2", 0);
-	close(fd);
-	return r;
+	return module_load("emulator/ethosu_emu.ko", args ? args : "subsystems=2");
 }
 
 /* Unloading a stalled firmware with a request waiting: everything ends, nothing hangs. */

@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 
 #include "ethosu_test.h"
+#include "modules.h"
 
 #define KWS_IN 490
 #define KWS_OUT 12
@@ -26,25 +27,6 @@ static int emu_unload(void)
 		sleep_ms(50);
 	}
 	return -1;
-}
-
-static int emu_load(const char *params)
-{
-	const char *dir = getenv("ETHOSU_MODULE_DIR");
-	char path[PATH_MAX];
-	int fd, r;
-
-	if (!dir) {
-		errno = ENOENT;
-		return -1;
-	}
-	snprintf(path, sizeof(path), "%s/emulator/ethosu_emu.ko", dir);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	r = (int)syscall(SYS_finit_module, fd, params, 0);
-	close(fd);
-	return r;
 }
 
 static int count_nodes(void)
@@ -105,8 +87,9 @@ static void four_npus(void)
 
 	job_init(&j);
 	t_begin("reload: four subsystems u85-256,u55-256,u65-256,u55-128: per-NPU PMU counters");
-	CHECK(!emu_load("subsystems=4 npus=u85-256,u55-256,u65-256,u55-128"), "load: %s",
-	      strerror(errno));
+	CHECK(!module_load("emulator/ethosu_emu.ko",
+			   "subsystems=4 npus=u85-256,u55-256,u65-256,u55-128"),
+	      "load: %s", strerror(errno));
 	for (s = 0; s < 4; s++) {
 		CHECK_SYS(dev, dev_open(s));
 		CHECK(!strcmp(emu_npu(s), kinds[s]), "subsystem %d runs %s", s, emu_npu(s));
@@ -149,7 +132,7 @@ static void restore(void)
 		args = "subsystems=2";
 	t_begin("reload: back to the rig's emulator parameters (%s)", args);
 	CHECK(!emu_unload() || errno == ENOENT, "delete_module: %s", strerror(errno));
-	CHECK(!emu_load(args), "load: %s", strerror(errno));
+	CHECK(!module_load("emulator/ethosu_emu.ko", args), "load: %s", strerror(errno));
 	n = emu_subsystems();
 	for (s = 0; s < n; s++)
 		CHECK(emu_wait_online(s, 10000) >= 0, "subsystem %d did not come online", s);

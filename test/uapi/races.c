@@ -7,10 +7,10 @@
  * before npu_variants (it reloads the modules and needs ETHOSU_MODULE_DIR).
  */
 #include <pthread.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 
 #include "ethosu_test.h"
+#include "modules.h"
 
 #define KWS_IN 490
 #define KWS_OUT 12
@@ -322,30 +322,6 @@ out:
 
 /* ---- module unload with fds and mappings held ---- */
 
-static int unload(const char *mod)
-{
-	return (int)syscall(SYS_delete_module, mod, O_NONBLOCK);
-}
-
-static int load(const char *rel, const char *params)
-{
-	const char *dir = getenv("ETHOSU_MODULE_DIR");
-	char path[PATH_MAX];
-	int fd, r;
-
-	if (!dir) {
-		errno = ENOENT;
-		return -1;
-	}
-	snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	r = (int)syscall(SYS_finit_module, fd, params, 0);
-	close(fd);
-	return r;
-}
-
 static int all_online(unsigned int timeout_ms)
 {
 	int s, n = emu_subsystems();
@@ -370,19 +346,19 @@ static void unload_driver(void)
 	map = buf_map(buf, 4096);
 	CHECK(map != MAP_FAILED, "mmap: %s", strerror(errno));
 	memset(map, 0x42, 4096);
-	CHECK_ERR(unload("ethosu"), EWOULDBLOCK);
+	CHECK_ERR(module_unload("ethosu"), EWOULDBLOCK);
 	close_fd(&dev);
 	close_fd(&buf);
 	/* the mapping alone pins the buffer's file, whose fops belong to the module */
-	CHECK_ERR(unload("ethosu"), EWOULDBLOCK);
+	CHECK_ERR(module_unload("ethosu"), EWOULDBLOCK);
 	CHECK(map[0] == 0x42 && map[4095] == 0x42, "the mapping changed");
 	munmap(map, 4096);
 	map = MAP_FAILED;
-	CHECK_SYS(loaded, unload("ethosu"));
+	CHECK_SYS(loaded, module_unload("ethosu"));
 	loaded = 0;
 	CHECK(access("/sys/class/ethosu", F_OK) || emu_minor(0) < 0,
 	      "a device is still registered after the unload");
-	CHECK(!load("ethosu.ko", ""), "reload ethosu.ko: %s", strerror(errno));
+	CHECK(!module_load("ethosu.ko", ""), "reload ethosu.ko: %s", strerror(errno));
 	loaded = 1;
 	CHECK(!all_online(ONLINE_MS), "the subsystems did not come back");
 	{
@@ -405,7 +381,7 @@ out:
 	close_fd(&dev);
 	close_fd(&buf);
 	if (!loaded)
-		load("ethosu.ko", "");
+		module_load("ethosu.ko", "");
 	all_online(ONLINE_MS);
 	t_end();
 }
@@ -430,7 +406,7 @@ static void unload_emulator(void)
 	CHECK(!pthread_create(&tid, NULL, poll_thread, &pl), "pthread_create");
 	joined = 0;
 	sleep_ms(100);
-	for (i = 0; i < 100 && (r = unload("ethosu_emu")) && (errno == EAGAIN || errno == EBUSY);
+	for (i = 0; i < 100 && (r = module_unload("ethosu_emu")) && (errno == EAGAIN || errno == EBUSY);
 	     i++)
 		sleep_ms(50);
 	CHECK(!r, "delete_module(ethosu_emu): %s", strerror(errno));
@@ -445,14 +421,14 @@ static void unload_emulator(void)
 	CHECK_ERR(buf_create(dev, 64), ENODEV);
 	CHECK(job_outputs_untouched(&j), "the OFM mapping changed");
 	memset(j.ifm_map[0], 0x99, KWS_IN);
-	CHECK_SYS(r, load("emulator/ethosu_emu.ko", args ? args : "subsystems=2"));
+	CHECK_SYS(r, module_load("emulator/ethosu_emu.ko", args ? args : "subsystems=2"));
 	loaded = 1;
 	CHECK(!all_online(ONLINE_MS), "the subsystems did not come back");
 out:
 	if (!joined)
 		pthread_join(tid, NULL);
 	if (!loaded)
-		load("emulator/ethosu_emu.ko", args ? args : "subsystems=2");
+		module_load("emulator/ethosu_emu.ko", args ? args : "subsystems=2");
 	all_online(ONLINE_MS);
 	job_free(&j);
 	close_fd(&net);
