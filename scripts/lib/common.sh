@@ -85,7 +85,7 @@ kernel_paths() {
 
 # The arm64 guest cannot run the host's userland: it chroots into this one (scripts/setup-kernels
 # unpacks it). The list is the cache key; dependencies are listed by hand (dpkg -x resolves none).
-ARM64_ROOT_PKGS=(busybox-static bash libtinfo6 libc6 libgcc-s1 coreutils libacl1 libattr1 libgmp10
+ARM64_ROOT_PKGS=(busybox-static bash libtinfo6 libc6 libgcc-s1 libstdc++6 coreutils libacl1 libattr1 libgmp10
 	libselinux1 libpcre2-8-0 grep sed)
 ARM64_ROOT=$CACHE_DIR/arm64-root-$(echo "${ARM64_ROOT_PKGS[*]}" | sha256sum | cut -c1-12)
 

@@ -31,8 +31,8 @@ const require = createRequire(import.meta.url);
 const pkgDir = dirname(require.resolve('ethos-u/package.json'));
 const addon = require('node-gyp-build').path(pkgDir);
 check(
-  addon.startsWith(join(pkgDir, 'prebuilds', 'linux-x64') + '/'),
-  'the package loads its prebuilt addon',
+  addon.startsWith(join(pkgDir, 'prebuilds', `linux-${process.arch}`) + '/'),
+  `the package loads its prebuilt addon (linux-${process.arch})`,
   addon,
 );
 
