@@ -66,6 +66,17 @@ enum npu_status npu_op_pool(struct npu_state *st, u32 mode)
 		      st->r0[NPU_SET_IFM_PAD_BOTTOM] || st->r0[NPU_SET_IFM_PAD_RIGHT];
 	u32 oy, ox, oc;
 
+	if (st->u85) {
+		npu85_ofm_scale(st, &scale, &shift);
+		if (mode == NPU85_POOL_SUM || mode == NPU85_POOL_MIN || mode == 4 || mode == 6 ||
+		    mode == 7)
+			return npu_fail(st, NPU_ERR_UNSUPPORTED,
+					"U85 pooling SUM, NONE, MIN and ARGMAX not modelled");
+		if (NPU85_ACC_INPUT(st->r0[NPU_SET_ACC_FORMAT]) ||
+		    (st->r0[NPU_SET_ACC_FORMAT] & NPU85_ACC_OUTPUT_OFF))
+			return npu_fail(st, NPU_ERR_UNSUPPORTED,
+					"U85 accumulator input/output modes not modelled");
+	}
 	if (mode > NPU_POOL_REDUCE_SUM)
 		return npu_fail(st, NPU_ERR_STREAM, "reserved pooling mode");
 	if (npu_fm_read_regs(st, 0, &ifm) || npu_fm_read_regs(st, 2, &ofm) ||
@@ -75,6 +86,8 @@ enum npu_status npu_op_pool(struct npu_state *st, u32 mode)
 		return npu_fail(st, NPU_ERR_STREAM, "pooling with IFM depth != OFM depth");
 	if (k.up == 2)
 		return npu_fail(st, NPU_ERR_UNSUPPORTED, "pooling a transpose-upscaled IFM");
+	if (ifm.scalar)
+		return npu_fail(st, NPU_ERR_UNSUPPORTED, "pooling a scalar IFM");
 	npu_fm_prepare(st, &ifm, npu_ifm_stored(&k, k.ifm_h), npu_ifm_stored(&k, k.ifm_w),
 		       ifm.depth, false);
 	npu_fm_prepare(st, &ofm, ofm.height, ofm.width, ofm.depth, true);

@@ -327,3 +327,135 @@ enum npu_status npu_weights_decode(struct npu_state *st, const u8 *src, size_t l
 	brick_walk(st, g, tmp, ohwi);
 	return NPU_OK;
 }
+
+/*
+ * The U85 brick order (architecture 2.x), walked for one weight stream. Per OFM block; per IFM
+ * block (ifm_block_depth deep, visited forwards and backwards in turn from one OFM block to the
+ * next); per sub-kernel of at most 8x8 taps (8 / dilation), columns outer; per IFM micro-block
+ * group and OFM micro-block; then, per stride phase (part-kernel-first and depthwise split the
+ * kernel by the stride), the sub-kernel's taps in rows that run alternately left and right,
+ * each tap holding IFM groups of 8 (1 for depthwise) x this stream's OFM channels (groups of 4,
+ * the streams taking turns) x the IFM group. The taps are padded with zeros to a multiple of 5
+ * (8-bit part-kernel-first), 10 (16-bit, and depthwise), or 1 (depth-first).
+ */
+struct walk85 {
+	const struct npu_wgeom *g;
+	const s16 *dec;
+	s16 *ohwi;
+	size_t n;
+};
+
+static void put85(struct walk85 *wk, s64 o, s64 ky, s64 kx, s64 i)
+{
+	const struct npu_wgeom *g = wk->g;
+
+	if (wk->ohwi && o >= 0 && i >= 0)
+		wk->ohwi[(((size_t)o * g->kh + (size_t)ky) * g->kw + (size_t)kx) * g->ifm_depth +
+			 (size_t)i] = wk->dec[wk->n];
+	wk->n++;
+}
+
+static void pad85(struct walk85 *wk, u64 count)
+{
+	wk->n += count;
+}
+
+static size_t walk85(const struct npu_wgeom *g, const s16 *dec, s16 *ohwi, size_t limit)
+{
+	const bool dw = g->depthwise, pk = g->part_kernel, i16 = g->ifm_bits == 16;
+	const u32 ibd = g->ifm_block_depth, oubd = g->ofm_ublock_depth, ns = g->streams;
+	const u32 iubd = pk ? (i16 ? 8 : ibd) : dw ? 1 : ibd;
+	const u32 round = pk ? (i16 ? 10 : 5) : dw ? 10 : 1;
+	const u32 sy = pk || dw ? g->stride_y : 1, sx = pk || dw ? g->stride_x : 1;
+	const u32 dcx = 8 / g->dil_x, dcy = 8 / g->dil_y, step = dw ? 1 : 8;
+	struct walk85 wk = { g, dec, ohwi, 0 };
+	u32 ob, skx, sky, iuo, ouo, phy, phx, ky, kx, iui, ouz, oui, iz;
+	s64 ib = 0, inc = -(s64)ibd;
+
+	for (ob = 0; ob < g->ofm_depth; ob += g->ofm_block_depth) {
+		u32 cobd = min_u32(g->ofm_block_depth, g->ofm_depth - ob);
+
+		inc = -inc;
+		for (; ib >= 0 && ib < (dw ? 1 : (s64)g->ifm_depth); ib += inc) {
+			u32 cibd = dw ? 1 : min_u32(ibd, g->ifm_depth - (u32)ib);
+
+			for (skx = 0; skx < g->kw; skx += dcx) {
+				u32 sw = min_u32(g->kw - skx, dcx);
+
+				for (sky = 0; sky < g->kh; sky += dcy) {
+					u32 sh = min_u32(g->kh - sky, dcy);
+
+					for (iuo = 0; iuo < cibd; iuo += iubd) {
+						for (ouo = 0; ouo < cobd; ouo += oubd) {
+							u32 left = npu_round_up(sw * sh, round);
+
+							for (phy = 0; phy < sy; phy++) {
+								u32 skh = (sh + sy - 1 - phy) / sy;
+
+								for (phx = 0; phx < sx; phx++) {
+									u32 skw = (sw + sx - 1 - phx) / sx;
+
+									for (ky = 0; ky < skh; ky++) {
+										for (kx = 0; kx < skw; kx++) {
+											u32 x = ky % 2 ? skw - 1 - kx : kx;
+											u32 wy = sky + phy + ky * sy;
+											u32 wx = skx + phx + x * sx;
+
+											if (wk.n > limit)
+												return wk.n;
+											left--;
+											for (iui = 0; iui < iubd; iui += step)
+												for (ouz = g->stream * 4; ouz < oubd; ouz += 4 * ns)
+													for (oui = 0; oui < 4; oui++)
+														for (iz = 0; iz < step; iz++) {
+															s64 i = ib + iuo + iui + iz;
+															s64 o = (s64)ob + ouo + oui + ouz;
+
+															if (i >= g->ifm_depth || o >= g->ofm_depth)
+																i = -1;
+															put85(&wk, o, wy, wx, i);
+														}
+											if (dw && left % round == 0)
+												pad85(&wk, (u64)g->dw_pad * oubd / ns);
+										}
+									}
+								}
+							}
+							if (left)
+								pad85(&wk, (u64)(left + (dw ? g->dw_pad : 0)) *
+									   iubd * oubd / ns);
+						}
+					}
+				}
+			}
+		}
+		ib -= inc;	/* the next OFM block starts on the last IFM block */
+	}
+	return wk.n;
+}
+
+enum npu_status npu85_weights_decode(struct npu_state *st, const u8 *src, size_t len,
+				     const struct npu_wgeom *g, s16 *ohwi, s16 *tmp, size_t ntmp)
+{
+	u8 *ws_end = st->ws + st->ws_size;
+	struct slice_ws *sws;
+	size_t need;
+	u8 *after;
+
+	if (!g->ofm_block_depth || !g->ifm_block_depth || !g->ofm_ublock_depth || !g->streams ||
+	    !g->stride_x || !g->stride_y || !g->dil_x || !g->dil_y || g->dil_x > 8 ||
+	    g->dil_y > 8)
+		return npu_fail(st, NPU_ERR_STREAM, "U85 weight geometry out of range");
+	need = walk85(g, NULL, NULL, ntmp);
+	if (need > ntmp)
+		return npu_fail(st, NPU_ERR_WORKSPACE, "workspace too small for decoded weights");
+	after = (u8 *)(tmp + need);
+	after += (8 - ((uintptr_t)after & 7)) & 7;
+	if (after > ws_end || (size_t)(ws_end - after) < sizeof(*sws))
+		return npu_fail(st, NPU_ERR_WORKSPACE, "workspace too small for the decoder");
+	sws = (struct slice_ws *)after;
+	if (mlw_decode(st, src, len, tmp, need, sws))
+		return st->res->status;
+	walk85(g, tmp, ohwi, need);
+	return NPU_OK;
+}
