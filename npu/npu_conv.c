@@ -226,9 +226,20 @@ static enum npu_status load_weights85(struct npu_state *st, struct npu_wgeom *g,
 	u8 *end = st->ws + st->ws_size;
 	u32 k;
 
-	if (st->r0[NPU_SET_WEIGHT_FORMAT])
+	u32 fmt = st->r0[NPU_SET_WEIGHT_FORMAT];
+
+	if (fmt & ~(NPU85_WEIGHT_FAST | NPU85_WEIGHT_SPARSE))
+		return npu_fail(st, NPU_ERR_STREAM, "reserved weight format");
+	g->fast = fmt & NPU85_WEIGHT_FAST;
+	g->sparse = fmt & NPU85_WEIGHT_SPARSE;
+	if (g->sparse && (g->depthwise || g->ifm_bits != 8))
 		return npu_fail(st, NPU_ERR_UNSUPPORTED,
-				"U85 fast or sparse weight format not modelled");
+				"U85 2:4 sparse weights with depthwise or 16-bit IFMs not modelled");
+	if (g->sparse && !g->part_kernel)
+		g->ifm_block_depth = 128;
+	if (g->fast && st->hw->cores > 1)
+		return npu_fail(st, NPU_ERR_UNSUPPORTED,
+				"U85 fast weight format with several cores not modelled");
 	if ((u8 *)tmp >= end)
 		return npu_fail(st, NPU_ERR_WORKSPACE, "workspace too small");
 	g->streams = st->hw->cores;

@@ -148,6 +148,8 @@ struct npu_wgeom {
 	u32 ifm_block_depth, ofm_ublock_depth, stride_x, stride_y;
 	u32 streams, stream;	/* weight streams (cores) and the one being decoded */
 	u32 dw_pad;		/* depthwise: zero taps after every ten */
+	bool fast;		/* the fast weight format (one stream) */
+	bool sparse;		/* 2:4 sparse weights: IFM groups of 16 */
 };
 
 /* U85: decodes one weight stream of g->streams into the OHWI volume. */

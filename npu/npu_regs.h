@@ -222,7 +222,10 @@
 #define NPU85_WEIGHT_SPARSE 0x10u
 
 #define NPU85_POOL_SUM 3
+#define NPU85_POOL_NONE 4
 #define NPU85_POOL_MIN 5
+#define NPU85_POOL_ARGMAX_X 6
+#define NPU85_POOL_ARGMAX_Y 7
 
 /* More weight streams (one per core, up to four) */
 #define NPU_SET_WEIGHT2_BASE 0x092

@@ -364,10 +364,11 @@ static size_t walk85(const struct npu_wgeom *g, const s16 *dec, s16 *ohwi, size_
 {
 	const bool dw = g->depthwise, pk = g->part_kernel, i16 = g->ifm_bits == 16;
 	const u32 ibd = g->ifm_block_depth, oubd = g->ofm_ublock_depth, ns = g->streams;
-	const u32 iubd = pk ? (i16 ? 8 : ibd) : dw ? 1 : ibd;
-	const u32 round = pk ? (i16 ? 10 : 5) : dw ? 10 : 1;
+	const bool sp = g->sparse;
+	const u32 iubd = pk ? (i16 && !sp ? 8 : ibd) : dw ? 1 : ibd;
+	const u32 round = pk ? (i16 || sp ? 10 : 5) : dw ? 10 : 1;
 	const u32 sy = pk || dw ? g->stride_y : 1, sx = pk || dw ? g->stride_x : 1;
-	const u32 dcx = 8 / g->dil_x, dcy = 8 / g->dil_y, step = dw ? 1 : 8;
+	const u32 dcx = 8 / g->dil_x, dcy = 8 / g->dil_y, step = dw ? 1 : sp ? 16 : 8;
 	struct walk85 wk = { g, dec, ohwi, 0 };
 	u32 ob, skx, sky, iuo, ouo, phy, phx, ky, kx, iui, ouz, oui, iz;
 	s64 ib = 0, inc = -(s64)ibd;
@@ -434,6 +435,43 @@ static size_t walk85(const struct npu_wgeom *g, const s16 *dec, s16 *ohwi, size_
 	return wk.n;
 }
 
+/*
+ * The U85 fast weight format: a 256-bit header (bit 0 raw, bit 1 two-bit palette, bits
+ * 104-111 the raw values' signed offset, then 16 palette entries of 9 bits, sign-magnitude with
+ * the sign in bit 0), then every weight as a 2-bit or 4-bit palette index or an 8-bit raw value
+ * minus the offset, LSB first.
+ */
+static enum npu_status fwd_decode(struct npu_state *st, const u8 *src, size_t len, s16 *out,
+				  size_t need)
+{
+	struct bits b = { src, (u64)len * 8, 0, false };
+	bool raw, small;
+	s16 pal[16];
+	s32 adjust;
+	u32 i, bits;
+	size_t n;
+
+	raw = get(&b, 1);
+	small = get(&b, 1);
+	b.pos = 104;
+	adjust = (s8)get(&b, 8);
+	for (i = 0; i < 16; i++) {
+		u32 v = get(&b, 9);
+
+		pal[i] = (v & 1) ? -(s16)(v >> 1) : (s16)(v >> 1);
+	}
+	bits = raw ? 8 : small ? 2 : 4;
+	for (n = 0; n < need; n++) {
+		u32 v = get(&b, bits);
+
+		out[n] = raw ? (s16)((s8)v - adjust) : pal[v];
+	}
+	if (b.err)
+		return npu_fail(st, NPU_ERR_WEIGHTS, "fast weight stream ends early");
+	st->res->bytes_read += len;
+	return NPU_OK;
+}
+
 enum npu_status npu85_weights_decode(struct npu_state *st, const u8 *src, size_t len,
 				     const struct npu_wgeom *g, s16 *ohwi, s16 *tmp, size_t ntmp)
 {
@@ -454,7 +492,7 @@ enum npu_status npu85_weights_decode(struct npu_state *st, const u8 *src, size_t
 	if (after > ws_end || (size_t)(ws_end - after) < sizeof(*sws))
 		return npu_fail(st, NPU_ERR_WORKSPACE, "workspace too small for the decoder");
 	sws = (struct slice_ws *)after;
-	if (mlw_decode(st, src, len, tmp, need, sws))
+	if (g->fast ? fwd_decode(st, src, len, tmp, need) : mlw_decode(st, src, len, tmp, need, sws))
 		return st->res->status;
 	walk85(g, tmp, ohwi, need);
 	return NPU_OK;

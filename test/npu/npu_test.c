@@ -543,7 +543,7 @@ int main(int argc, char **argv)
 	test_rounding();
 	test_kws("u55-128", true);
 	test_kws("u65-256", true);
-	test_kws("u85-256", false);
+	test_kws("u85-256", true);
 	test_model_parse();
 	test_config();
 	test_payload();
