@@ -321,7 +321,8 @@ enum npu_status npu_op_conv(struct npu_state *st, bool depthwise)
 					"convolution of a scalar or chained IFM");
 		g.ofm_ublock_depth = npu85_ofm_ublock_depth(st);
 		if (!g.ofm_ublock_depth)
-			return npu_fail(st, NPU_ERR_STREAM, "micro-block not available on this NPU");
+			return npu_fail(st, NPU_ERR_STREAM,
+					"micro-block not available on this NPU");
 	}
 	if (depthwise && ifm.depth != ofm.depth)
 		return npu_fail(st, NPU_ERR_UNSUPPORTED, "depthwise with IFM depth != OFM depth");

@@ -172,10 +172,13 @@ enum npu_status npu_op_elementwise(struct npu_state *st, u32 mode)
 	} else if (npu_fm_read_regs(st, 1, &ifm2)) {
 		return st->res->status;
 	}
-	if (st->u85 && ((bc1 == NPU85_BCAST_SCALAR) != ifm.scalar ||
-			  (!unary && (bc == NPU85_BCAST_SCALAR) != ifm2.scalar)))
-		return npu_fail(st, NPU_ERR_STREAM,
-				"scalar broadcast and storage NONE disagree");
+	if (st->u85) {
+		bool s1 = bc1 == NPU85_BCAST_SCALAR, s2 = bc == NPU85_BCAST_SCALAR;
+
+		if (ifm.scalar != s1 || (!unary && ifm2.scalar != s2))
+			return npu_fail(st, NPU_ERR_STREAM,
+					"scalar broadcast and storage NONE disagree");
+	}
 	wide = ifm.elem == 4 || (!unary && ifm2.elem == 4);
 	prepare_operand(st, &ifm, bc1, &ofm);
 	if (!unary)

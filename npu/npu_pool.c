@@ -89,7 +89,8 @@ enum npu_status npu_op_pool(struct npu_state *st, u32 mode)
 	if (ifm.scalar)
 		return npu_fail(st, NPU_ERR_UNSUPPORTED, "pooling a scalar IFM");
 	if (mode == NPU85_POOL_NONE && (k.kh != 1 || k.kw != 1))
-		return npu_fail(st, NPU_ERR_UNSUPPORTED, "U85 pooling NONE with a kernel above 1x1");
+		return npu_fail(st, NPU_ERR_UNSUPPORTED,
+				"U85 pooling NONE with a kernel above 1x1");
 	npu_fm_prepare(st, &ifm, npu_ifm_stored(&k, k.ifm_h), npu_ifm_stored(&k, k.ifm_w),
 		       ifm.depth, false);
 	npu_fm_prepare(st, &ofm, ofm.height, ofm.width, ofm.depth, true);

@@ -342,94 +342,105 @@ struct walk85 {
 	const struct npu_wgeom *g;
 	const s16 *dec;
 	s16 *ohwi;
-	size_t n;
+	size_t n, limit;
+	bool dw, sp;
+	u32 iubd, round, sx, sy, step;
 };
 
-static void put85(struct walk85 *wk, s64 o, s64 ky, s64 kx, s64 i)
+/* One tap: IFM groups x this stream's OFM channels (groups of 4) x the IFM group. */
+static void tap85(struct walk85 *wk, s64 o0, s64 i0, u32 wy, u32 wx)
 {
 	const struct npu_wgeom *g = wk->g;
+	u32 iui, ouz, oui, iz;
 
-	if (wk->ohwi && o >= 0 && i >= 0)
-		wk->ohwi[(((size_t)o * g->kh + (size_t)ky) * g->kw + (size_t)kx) * g->ifm_depth +
-			 (size_t)i] = wk->dec[wk->n];
-	wk->n++;
+	for (iui = 0; iui < wk->iubd; iui += wk->step) {
+		for (ouz = g->stream * 4; ouz < g->ofm_ublock_depth; ouz += 4 * g->streams) {
+			for (oui = 0; oui < 4; oui++) {
+				for (iz = 0; iz < wk->step; iz++) {
+					s64 i = i0 + iui + iz, o = o0 + ouz + oui;
+
+					if (wk->ohwi && i < g->ifm_depth && o < g->ofm_depth)
+						wk->ohwi[(((size_t)o * g->kh + wy) * g->kw + wx) *
+							 g->ifm_depth + (size_t)i] = wk->dec[wk->n];
+					wk->n++;
+				}
+			}
+		}
+	}
 }
 
-static void pad85(struct walk85 *wk, u64 count)
+/* One OFM micro-block of one sub-kernel (at skx, sky; sw x sh taps): its taps, then padding. */
+static void brick85(struct walk85 *wk, s64 o0, s64 i0, u32 skx, u32 sky, u32 sw, u32 sh)
 {
-	wk->n += count;
+	const struct npu_wgeom *g = wk->g;
+	u32 left = npu_round_up(sw * sh, wk->round), phy, phx, ky, kx;
+
+	for (phy = 0; phy < wk->sy; phy++) {
+		u32 skh = (sh + wk->sy - 1 - phy) / wk->sy;
+
+		for (phx = 0; phx < wk->sx; phx++) {
+			u32 skw = (sw + wk->sx - 1 - phx) / wk->sx;
+
+			for (ky = 0; ky < skh; ky++) {
+				for (kx = 0; kx < skw && wk->n <= wk->limit; kx++) {
+					u32 x = ky % 2 ? skw - 1 - kx : kx;
+
+					left--;
+					tap85(wk, o0, i0, sky + phy + ky * wk->sy,
+					      skx + phx + x * wk->sx);
+					if (wk->dw && left % wk->round == 0)
+						wk->n += (u64)g->dw_pad * g->ofm_ublock_depth /
+							 g->streams;
+				}
+			}
+		}
+	}
+	if (left)
+		wk->n += (u64)(left + (wk->dw ? g->dw_pad : 0)) * wk->iubd *
+			 g->ofm_ublock_depth / g->streams;
+}
+
+/* One IFM block of one OFM block: sub-kernels (columns outer), IFM groups, OFM micro-blocks. */
+static void block85(struct walk85 *wk, u32 ob, u32 cobd, s64 ib, u32 cibd)
+{
+	const struct npu_wgeom *g = wk->g;
+	u32 dcx = 8 / g->dil_x, dcy = 8 / g->dil_y, skx, sky, iuo, ouo;
+
+	for (skx = 0; skx < g->kw; skx += dcx) {
+		u32 sw = min_u32(g->kw - skx, dcx);
+
+		for (sky = 0; sky < g->kh; sky += dcy) {
+			u32 sh = min_u32(g->kh - sky, dcy);
+
+			for (iuo = 0; iuo < cibd; iuo += wk->iubd)
+				for (ouo = 0; ouo < cobd && wk->n <= wk->limit;
+				     ouo += g->ofm_ublock_depth)
+					brick85(wk, (s64)ob + ouo, ib + iuo, skx, sky, sw, sh);
+		}
+	}
 }
 
 static size_t walk85(const struct npu_wgeom *g, const s16 *dec, s16 *ohwi, size_t limit)
 {
-	const bool dw = g->depthwise, pk = g->part_kernel, i16 = g->ifm_bits == 16;
-	const u32 ibd = g->ifm_block_depth, oubd = g->ofm_ublock_depth, ns = g->streams;
-	const bool sp = g->sparse;
-	const u32 iubd = pk ? (i16 && !sp ? 8 : ibd) : dw ? 1 : ibd;
-	const u32 round = pk ? (i16 || sp ? 10 : 5) : dw ? 10 : 1;
-	const u32 sy = pk || dw ? g->stride_y : 1, sx = pk || dw ? g->stride_x : 1;
-	const u32 dcx = 8 / g->dil_x, dcy = 8 / g->dil_y, step = dw ? 1 : sp ? 16 : 8;
-	struct walk85 wk = { g, dec, ohwi, 0 };
-	u32 ob, skx, sky, iuo, ouo, phy, phx, ky, kx, iui, ouz, oui, iz;
+	const bool pk = g->part_kernel, i16 = g->ifm_bits == 16;
+	const u32 ibd = g->ifm_block_depth;
+	struct walk85 wk = { .g = g, .dec = dec, .ohwi = ohwi, .limit = limit,
+			     .dw = g->depthwise, .sp = g->sparse };
 	s64 ib = 0, inc = -(s64)ibd;
+	u32 ob;
 
-	for (ob = 0; ob < g->ofm_depth; ob += g->ofm_block_depth) {
+	wk.iubd = pk ? (i16 && !wk.sp ? 8 : ibd) : wk.dw ? 1 : ibd;
+	wk.round = pk ? (i16 || wk.sp ? 10 : 5) : wk.dw ? 10 : 1;
+	wk.sy = pk || wk.dw ? g->stride_y : 1;
+	wk.sx = pk || wk.dw ? g->stride_x : 1;
+	wk.step = wk.dw ? 1 : wk.sp ? 16 : 8;
+	for (ob = 0; ob < g->ofm_depth && wk.n <= limit; ob += g->ofm_block_depth) {
 		u32 cobd = min_u32(g->ofm_block_depth, g->ofm_depth - ob);
 
 		inc = -inc;
-		for (; ib >= 0 && ib < (dw ? 1 : (s64)g->ifm_depth); ib += inc) {
-			u32 cibd = dw ? 1 : min_u32(ibd, g->ifm_depth - (u32)ib);
-
-			for (skx = 0; skx < g->kw; skx += dcx) {
-				u32 sw = min_u32(g->kw - skx, dcx);
-
-				for (sky = 0; sky < g->kh; sky += dcy) {
-					u32 sh = min_u32(g->kh - sky, dcy);
-
-					for (iuo = 0; iuo < cibd; iuo += iubd) {
-						for (ouo = 0; ouo < cobd; ouo += oubd) {
-							u32 left = npu_round_up(sw * sh, round);
-
-							for (phy = 0; phy < sy; phy++) {
-								u32 skh = (sh + sy - 1 - phy) / sy;
-
-								for (phx = 0; phx < sx; phx++) {
-									u32 skw = (sw + sx - 1 - phx) / sx;
-
-									for (ky = 0; ky < skh; ky++) {
-										for (kx = 0; kx < skw; kx++) {
-											u32 x = ky % 2 ? skw - 1 - kx : kx;
-											u32 wy = sky + phy + ky * sy;
-											u32 wx = skx + phx + x * sx;
-
-											if (wk.n > limit)
-												return wk.n;
-											left--;
-											for (iui = 0; iui < iubd; iui += step)
-												for (ouz = g->stream * 4; ouz < oubd; ouz += 4 * ns)
-													for (oui = 0; oui < 4; oui++)
-														for (iz = 0; iz < step; iz++) {
-															s64 i = ib + iuo + iui + iz;
-															s64 o = (s64)ob + ouo + oui + ouz;
-
-															if (i >= g->ifm_depth || o >= g->ofm_depth)
-																i = -1;
-															put85(&wk, o, wy, wx, i);
-														}
-											if (dw && left % round == 0)
-												pad85(&wk, (u64)g->dw_pad * oubd / ns);
-										}
-									}
-								}
-							}
-							if (left)
-								pad85(&wk, (u64)(left + (dw ? g->dw_pad : 0)) *
-									   iubd * oubd / ns);
-						}
-					}
-				}
-			}
-		}
+		for (; ib >= 0 && ib < (wk.dw ? 1 : (s64)g->ifm_depth); ib += inc)
+			block85(&wk, ob, cobd, ib,
+				wk.dw ? 1 : min_u32(ibd, g->ifm_depth - (u32)ib));
 		ib -= inc;	/* the next OFM block starts on the last IFM block */
 	}
 	return wk.n;
@@ -492,7 +503,8 @@ enum npu_status npu85_weights_decode(struct npu_state *st, const u8 *src, size_t
 	if (after > ws_end || (size_t)(ws_end - after) < sizeof(*sws))
 		return npu_fail(st, NPU_ERR_WORKSPACE, "workspace too small for the decoder");
 	sws = (struct slice_ws *)after;
-	if (g->fast ? fwd_decode(st, src, len, tmp, need) : mlw_decode(st, src, len, tmp, need, sws))
+	if (g->fast ? fwd_decode(st, src, len, tmp, need) :
+		      mlw_decode(st, src, len, tmp, need, sws))
 		return st->res->status;
 	walk85(g, tmp, ohwi, need);
 	return NPU_OK;

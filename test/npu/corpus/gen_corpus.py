@@ -24,7 +24,8 @@ from ethosu.vela.tflite import (AddOptions, Buffer, BuiltinOperator, BuiltinOpti
                                 SubOptions, Tensor, TransposeConvOptions)
 
 NPUS = ["ethos-u55-32", "ethos-u55-64", "ethos-u55-128", "ethos-u55-256", "ethos-u65-256",
-        "ethos-u65-512", "ethos-u85-256"]
+        "ethos-u65-512", "ethos-u85-128", "ethos-u85-256", "ethos-u85-512", "ethos-u85-1024",
+        "ethos-u85-2048"]
 INT8, INT32, INT16, INT64 = 9, 2, 7, 4
 SAME, VALID = 0, 1
 
