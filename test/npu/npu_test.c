@@ -376,15 +376,145 @@ static void test_huge_window(void)
 	rig_close(&r);
 }
 
-/* Flips bits in the payload and the read-only region: any status, but no crash (ASan). */
-static void test_corruption(void)
+static void n_detail(char *d, size_t n, const struct rig *r)
 {
+	snprintf(d, n, "status %s (%s), out %02x %02x %02x %02x", npu_status_name(r->res.status),
+		 r->res.message ? r->res.message : "-", r->arena[16], r->arena[17], r->arena[18],
+		 r->arena[19]);
+}
+
+/* A hand-made U85-256 payload: the KWS model's CONFIG and ID, then @cmds. */
+static void rig_u85(struct rig *r, const u32 *cmds, u32 words)
+{
+	u32 i;
+
+	rig_open(r, "kws_cnn_small_int8_u85-256_vela.tflite", "u85-256");
+	r->payload_size = 32 + 4 * words;
+	r->payload = realloc(r->payload, r->payload_size);
+	memcpy(r->payload, r->m.cop1, 16);			/* fourcc, CONFIG, config, ID */
+	for (i = 16; i < 28; i += 4)
+		put32(r->payload + i, 0x05);			/* NOP padding */
+	put32(r->payload + 28, 0x02 | words << 16);		/* CMDSTREAM */
+	for (i = 0; i < words; i++)
+		put32(r->payload + 32 + 4 * i, cmds[i]);
+}
+
+#define C0(op, v) ((op) | (u32)(v) << 16)
+#define C1(op, v) ((op) | NPU_CMD1_FLAG), (u32)(v)
+/* IFM: 4 signed 8-bit values at region 0, offset 0 (the model's own bytes). */
+#define U85_IFM C0(NPU_SET_IFM_REGION, 0), C0(NPU_SET_IFM_PRECISION, 1), \
+	C0(NPU_SET_IFM_DEPTH_M1, 3), C1(NPU_SET_IFM_STRIDE_C, 1), C1(NPU_SET_IFM_STRIDE_X, 4), \
+	C1(NPU_SET_IFM_STRIDE_Y, 4), C1(NPU_SET_IFM_SCALE, 1), C1(NPU_SET_IFM2_SCALE, 1), \
+	C1(NPU_SET_OFM_SCALE, 1), C0(NPU_SET_OFM_DEPTH_M1, 3)
+/* IFM2: the scalar OP_SCALAR (storage NONE, broadcast SCALAR). */
+#define U85_SCALAR(v) C0(NPU_SET_IFM2_PRECISION, 1 | 3u << 14), C1(NPU_SET_OP_SCALAR, v), \
+	C0(NPU_SET_IFM2_BROADCAST, NPU85_BCAST_SCALAR)
+/* OFM: 32-bit, chained into chain buffer n. */
+#define U85_OFM_CHAIN(n) C0(NPU_SET_OFM_PRECISION, 1 | 2u << 1 | 2u << 14), \
+	C0(NPU_SET_OFM_REGION, n), C0(NPU_SET_ACTIVATION, NPU85_ACT_NO_CLIP)
+
+/*
+ * U85 chaining, scalars and the output stage on hand-made streams: ifm + 10 goes through chain
+ * buffer 1 and + 5 into the arena as int8, clamped to [-100, 100]; then malformed variants.
+ */
+static void test_u85(void)
+{
+	const u32 ok[] = {
+		U85_IFM, U85_SCALAR(10), U85_OFM_CHAIN(1), C0(NPU_OP_ELEMENTWISE, NPU_EW_ADD),
+		C0(NPU_SET_IFM_PRECISION, 1 | 2u << 2 | 2u << 14), C0(NPU_SET_IFM_REGION, 1),
+		C1(NPU_SET_OP_SCALAR, 5), C0(NPU_SET_OFM_PRECISION, 1), C0(NPU_SET_OFM_REGION, 1),
+		C1(NPU_SET_OFM_BASE0, 16), C1(NPU_SET_OFM_STRIDE_C, 1), C1(NPU_SET_OFM_STRIDE_X, 4),
+		C1(NPU_SET_OFM_STRIDE_Y, 4), C0(NPU_SET_ACTIVATION, 0),
+		C0(NPU_SET_ACTIVATION_MIN, (u16)-100), C0(NPU_SET_ACTIVATION_MAX, 100),
+		C0(NPU_OP_ELEMENTWISE, NPU_EW_ADD), NPU_OP_STOP,
+	};
+	const u32 unwritten[] = {	/* reads chain buffer 3, which nothing wrote */
+		U85_IFM, U85_SCALAR(1), C0(NPU_SET_IFM_PRECISION, 1 | 2u << 14),
+		C0(NPU_SET_IFM_REGION, 3), U85_OFM_CHAIN(1), C0(NPU_OP_ELEMENTWISE, NPU_EW_ADD),
+		NPU_OP_STOP,
+	};
+	const u32 too_big[] = {		/* 64 x 512 32-bit values: 128 KiB, the buffer holds 16 */
+		U85_IFM, U85_SCALAR(1), U85_OFM_CHAIN(0), C0(NPU_SET_OFM_WIDTH_M1, 63),
+		C0(NPU_SET_OFM_DEPTH_M1, 511), C0(NPU_SET_IFM_BROADCAST, NPU_BCAST_W | NPU_BCAST_C),
+		C0(NPU_OP_ELEMENTWISE, NPU_EW_ADD), NPU_OP_STOP,
+	};
+	const u32 not_scalar[] = {	/* storage NONE without the SCALAR broadcast */
+		U85_IFM, U85_SCALAR(1), C0(NPU_SET_IFM2_BROADCAST, 0), U85_OFM_CHAIN(0),
+		C0(NPU_OP_ELEMENTWISE, NPU_EW_ADD), NPU_OP_STOP,
+	};
+	const u32 lut_past[] = {	/* int8 -> int32 LUT (1 KiB) in table 2: past 2 KiB */
+		U85_IFM, U85_SCALAR(1), U85_OFM_CHAIN(0),
+		C0(NPU_SET_ACTIVATION, NPU85_ACT_LUT_S8_S32 | 2u << 5 | NPU85_ACT_NO_CLIP),
+		C0(NPU_OP_ELEMENTWISE, NPU_EW_ADD), NPU_OP_STOP,
+	};
+	const u32 div[] = { U85_IFM, U85_SCALAR(1), U85_OFM_CHAIN(0), C0(NPU_OP_ELEMENTWISE, 11),
+			    NPU_OP_STOP };
+	const u32 reserved[] = { U85_IFM, U85_SCALAR(1), U85_OFM_CHAIN(0),
+				 C0(NPU_OP_ELEMENTWISE, 12), NPU_OP_STOP };
+	const u32 rounding[] = {	/* OFM rounding TRUNCATE_TO_LOWER */
+		U85_IFM, U85_SCALAR(1), U85_OFM_CHAIN(0), C1(NPU_SET_OFM_SCALE | 5u << 29, 1),
+		C0(NPU_OP_ELEMENTWISE, NPU_EW_ADD), NPU_OP_STOP,
+	};
+	const u32 resize[] = { C0(NPU_OP_RESIZE, 0), NPU_OP_STOP };
+	struct {
+		const u32 *cmds;
+		u32 words;
+		enum npu_status want;
+		const char *name;
+	} bad[] = {
+		{ unwritten, sizeof(unwritten) / 4, NPU_ERR_REGION,
+		  "U85 chained IFM from an unwritten chain buffer: ERR_REGION" },
+		{ too_big, sizeof(too_big) / 4, NPU_ERR_REGION,
+		  "U85 chained OFM larger than the chain buffer: ERR_REGION" },
+		{ not_scalar, sizeof(not_scalar) / 4, NPU_ERR_STREAM,
+		  "U85 scalar IFM2 without the SCALAR broadcast: ERR_STREAM" },
+		{ lut_past, sizeof(lut_past) / 4, NPU_ERR_STREAM,
+		  "U85 LUT table past the LUT memory: ERR_STREAM" },
+		{ div, sizeof(div) / 4, NPU_ERR_UNSUPPORTED,
+		  "U85 elementwise DIV: ERR_UNSUPPORTED" },
+		{ reserved, sizeof(reserved) / 4, NPU_ERR_STREAM,
+		  "U85 reserved elementwise mode 12: ERR_STREAM" },
+		{ rounding, sizeof(rounding) / 4, NPU_ERR_UNSUPPORTED,
+		  "U85 OFM rounding TRUNCATE_TO_LOWER: ERR_UNSUPPORTED" },
+		{ resize, sizeof(resize) / 4, NPU_ERR_UNSUPPORTED,
+		  "U85 NPU_OP_RESIZE: ERR_UNSUPPORTED" },
+	};
+	char detail[160];
+	struct rig r;
+	unsigned int i;
+	bool same = true;
+
+	rig_u85(&r, ok, sizeof(ok) / 4);
+	rig_run(&r, r.payload_size);
+	n_detail(detail, sizeof(detail), &r);
+	for (i = 0; i < 4; i++) {
+		s32 v = (s8)r.regions[0].base[i] + 15;
+
+		v = v < -100 ? -100 : v > 100 ? 100 : v;
+		same &= (s8)r.arena[16 + i] == v;
+	}
+	check(r.res.status == NPU_OK && same,
+	      "U85 chained elementwise ops with scalars: (ifm + 10) + 5, clamped to +-100", detail);
+	rig_close(&r);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		rig_u85(&r, bad[i].cmds, bad[i].words);
+		check(rig_run(&r, r.payload_size) == bad[i].want, bad[i].name,
+		      npu_status_name(r.res.status));
+		rig_close(&r);
+	}
+}
+
+/* Flips bits in the payload and the read-only region: any status, but no crash (ASan). */
+static void test_corruption(const char *npu)
+{
+	char model[128], name[128];
 	struct rig r;
 	u8 *flash;
 	size_t start, i;
 	u32 seed = 12345, ok = 0, err = 0;
 
-	rig_open(&r, "kws_cnn_small_int8_u55-128_vela.tflite", "u55-128");
+	snprintf(model, sizeof(model), "kws_cnn_small_int8_%s_vela.tflite", npu);
+	rig_open(&r, model, npu);
 	start = stream_start(&r);
 	flash = malloc(r.regions[0].size);
 	memcpy(flash, r.regions[0].base, r.regions[0].size);
@@ -407,8 +537,9 @@ static void test_corruption(void)
 		else
 			err++;
 	}
-	printf("# corruption: %u ran to STOP, %u refused\n", ok, err);
-	check(ok + err == 200, "200 corrupted payloads and weight streams: no crash", "");
+	printf("# corruption %s: %u ran to STOP, %u refused\n", npu, ok, err);
+	snprintf(name, sizeof(name), "%s: 200 corrupted payloads and weight streams: no crash", npu);
+	check(ok + err == 200, name, "");
 	free(flash);
 	rig_close(&r);
 }
@@ -549,7 +680,9 @@ int main(int argc, char **argv)
 	test_payload();
 	test_stream();
 	test_huge_window();
-	test_corruption();
+	test_u85();
+	test_corruption("u55-128");
+	test_corruption("u85-256");
 	test_corpus();
 	free(ws);
 	printf("%d passed, %d failed\n", passed, failed);
