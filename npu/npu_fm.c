@@ -333,6 +333,30 @@ static void out_range(const struct npu_fm *ofm, u32 clip, s64 *lo, s64 *hi)
 }
 
 /*
+ * U85 TANH and SIGMOID: the 2 KiB table holds 512 entries, a 16-bit base (low half) and the
+ * 16-bit step to the next entry (high half), interpolated linearly. TANH indexes it with the
+ * value saturated to 17 bits (8 fraction bits between entries) and rounds half away from zero;
+ * SIGMOID with 18 bits (9 fraction bits: the table is tanh(x / 2)) and returns (1 + t) / 2,
+ * rounded half up. Derived from Vela's int16
+ * tanh/logistic on U85-256 against TensorFlow Lite Micro's outputs (bit-exact on both).
+ */
+static s64 tanh_sigmoid85(const u8 *lut, s64 v, bool sigmoid)
+{
+	u32 fb = sigmoid ? 9 : 8, u, e;
+	s64 half = (s64)1 << (fb + 8), t;
+
+	v = npu_clamp(v, -half, half - 1);
+	u = (u32)(v + half);
+	e = npu_le32(lut + 4 * (u >> fb));
+	t = (s64)(s16)(e & 0xffff) * ((s64)1 << fb) + (s64)(s16)(e >> 16) * (u & ((1u << fb) - 1));
+	if (sigmoid)
+		return (t + ((s64)32768 << fb) + ((s64)1 << fb)) >> (fb + 1);
+	/* TANH rounds the interpolation half away from zero. */
+	e = (u32)(((t < 0 ? -t : t) + ((s64)1 << (fb - 1))) >> fb);
+	return t < 0 ? -(s64)e : (s64)e;
+}
+
+/*
  * U85 output stage: add the zero point; unless the clip range is NONE, clamp to
  * ACTIVATION_MIN/MAX (16-bit, signed for a signed OFM); with a LUT, saturate to the LUT's input
  * type and look the value up in the table (slot = table * LUT size in the LUT memory, which DMA
@@ -364,12 +388,24 @@ static enum npu_status output85(struct npu_state *st, const struct npu_fm *ofm, 
 		lut_bytes = 1024;
 		esize = 4;
 		break;
-	case NPU85_ACT_LUT_S16_S16:
-	case NPU85_ACT_LUT_S16_S32:
 	case NPU85_ACT_TANH:
 	case NPU85_ACT_SIGMOID:
-		return npu_fail(st, NPU_ERR_UNSUPPORTED,
-				"U85 16-bit LUT, TANH and SIGMOID not modelled");
+		if (NPU85_ACT_TABLE(act))
+			return npu_fail(st, NPU_ERR_STREAM, "TANH/SIGMOID with a table other than 0");
+		v = tanh_sigmoid85(st->shram, v + ofm->zero_point, func == NPU85_ACT_SIGMOID);
+		if (!(act & NPU85_ACT_NO_CLIP)) {
+			u16 amin = st->r0[NPU_SET_ACTIVATION_MIN];
+			u16 amax = st->r0[NPU_SET_ACTIVATION_MAX];
+
+			v = npu_clamp(v, ofm->is_signed ? (s64)(s16)amin : (s64)amin,
+				      ofm->is_signed ? (s64)(s16)amax : (s64)amax);
+		}
+		out_range(ofm, NPU_CLIP_OFM, &lo, &hi);
+		*out = npu_clamp(v, lo, hi);
+		return NPU_OK;
+	case NPU85_ACT_LUT_S16_S16:
+	case NPU85_ACT_LUT_S16_S32:
+		return npu_fail(st, NPU_ERR_UNSUPPORTED, "U85 16-bit LUTs not modelled");
 	default:
 		return npu_fail(st, NPU_ERR_STREAM, "reserved activation function");
 	}
