@@ -605,7 +605,8 @@ static enum npu_status expected_status(const char *name, const char *npu)
 static void test_corpus(void)
 {
 	static const char *const npus[] = { "u55-32", "u55-64", "u55-128", "u55-256",
-					    "u65-256", "u65-512", "u85-256" };
+					    "u65-256", "u65-512", "u85-128", "u85-256",
+					    "u85-512", "u85-1024", "u85-2048" };
 	char path[1024], name[128], npu[32], detail[1024];
 	unsigned int k;
 
