@@ -504,6 +504,99 @@ static void test_u85(void)
 	}
 }
 
+/* LSB-first bit writer for hand-made weight streams. */
+static void put_bits(u8 *buf, u32 *pos, u32 n, u32 v)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++, (*pos)++)
+		if (v >> i & 1)
+			buf[*pos >> 3] |= 1u << (*pos & 7);
+}
+
+/*
+ * The U85 fast weight format on a hand-made 1x1 convolution (8 -> 8 channels, depth-first, one
+ * micro-block): raw 8-bit values, a 4-bit and a 2-bit palette, each giving the exact sums
+ * of ifm * w that the test works out itself. Vela chose no fast weights for the corpus, so
+ * this checks the decoder against the format as Vela's encoder writes it, not against hardware.
+ */
+static void test_u85_fast_weights(void)
+{
+	const u32 wbase = 4096;
+	const u32 cmds[] = {
+		C0(NPU_SET_IFM_REGION, 0), C0(NPU_SET_IFM_PRECISION, 1), C0(NPU_SET_IFM_DEPTH_M1, 7),
+		C1(NPU_SET_IFM_STRIDE_C, 1), C1(NPU_SET_IFM_STRIDE_X, 8), C1(NPU_SET_IFM_STRIDE_Y, 8),
+		C0(NPU_SET_OFM_REGION, 1), C0(NPU_SET_OFM_PRECISION, 1 | 2u << 1 | 0x100),
+		C0(NPU_SET_OFM_DEPTH_M1, 7), C1(NPU_SET_OFM_STRIDE_C, 4), C1(NPU_SET_OFM_STRIDE_X, 32),
+		C1(NPU_SET_OFM_STRIDE_Y, 32), C1(NPU_SET_OFM_SCALE, 1),
+		C0(NPU_SET_ACTIVATION, NPU85_ACT_NO_CLIP), C0(NPU_SET_ACC_FORMAT, 2u << 8),
+		C0(NPU_SET_OFM_BLK_DEPTH_M1, 7), C0(NPU_SET_WEIGHT_FORMAT, NPU85_WEIGHT_FAST),
+		C0(NPU_SET_WEIGHT_REGION, 0), C1(NPU_SET_WEIGHT_BASE, wbase),
+		C1(NPU_SET_WEIGHT_LENGTH, 544), C0(NPU_OP_CONV, 0), NPU_OP_STOP,
+	};
+	static const char *const names[3] = { "raw", "4-bit palette", "2-bit palette" };
+	struct rig r;
+	u8 *flash;
+	int mode;
+
+	for (mode = 0; mode < 3; mode++) {
+		s16 w[8][8];
+		u8 *ws8;
+		u32 pos = 0, o, i, p;
+		bool same = true;
+		char name[128], detail[128] = "";
+
+		rig_u85(&r, cmds, sizeof(cmds) / 4);
+		flash = malloc(r.regions[0].size);
+		memcpy(flash, r.regions[0].base, r.regions[0].size);
+		r.regions[0].base = flash;
+		ws8 = flash + wbase;
+		memset(ws8, 0, 544);
+		for (o = 0; o < 8; o++)
+			for (i = 0; i < 8; i++)
+				w[o][i] = mode == 0 ? (s16)(o * 8 + i) - 31 :
+					  mode == 1 ? (s16)((o + 3 * i) % 11) - 5 :
+						      (s16)((o + i) % 4) - 2;
+		put_bits(ws8, &pos, 1, mode == 0);	/* raw */
+		put_bits(ws8, &pos, 1, mode == 2);	/* 2-bit palette */
+		pos = 104;
+		put_bits(ws8, &pos, 8, 0);		/* raw offset */
+		for (i = 0; i < 16; i++) {	/* palette: -5..10 (-2..13), sign in bit 0 */
+			s32 v = (s32)i - (mode == 2 ? 2 : 5);
+
+			put_bits(ws8, &pos, 9, v < 0 ? (u32)(-v) << 1 | 1 : (u32)v << 1);
+		}
+		/* Depth-first order: 8 IFM groups of 8, 2 OFM groups of 4, 4 OFM, 8 IFM. */
+		for (p = 0; p < 512; p++) {
+			u32 ig = p / 64, og = p / 32 % 2, oi = p / 8 % 4, iz = p % 8;
+			u32 ii = ig * 8 + iz, oo = og * 4 + oi;
+			s16 v = ii < 8 ? w[oo][ii] : 0;
+
+			put_bits(ws8, &pos, mode == 0 ? 8 : mode == 1 ? 4 : 2,
+				 mode == 0 ? (u32)(u8)v : (u32)(v + (mode == 2 ? 2 : 5)));
+		}
+		rig_run(&r, r.payload_size);
+		for (o = 0; o < 8; o++) {
+			s32 sum = 0, got = (s32)npu_le32(r.arena + 4 * o);
+
+			for (i = 0; i < 8; i++)
+				sum += (s8)flash[i] * w[o][i];
+			if (got != sum && same) {
+				same = false;
+				snprintf(detail, sizeof(detail), "OFM channel %u: %d, want %d", o, got,
+					 sum);
+			}
+		}
+		snprintf(name, sizeof(name),
+			 "U85 fast weight format, %s: 1x1 convolution gives the exact sums",
+			 names[mode]);
+		check(r.res.status == NPU_OK && same, name,
+		      detail[0] ? detail : npu_status_name(r.res.status));
+		rig_close(&r);
+		free(flash);
+	}
+}
+
 /* Flips bits in the payload and the read-only region: any status, but no crash (ASan). */
 static void test_corruption(const char *npu)
 {
@@ -682,6 +775,7 @@ int main(int argc, char **argv)
 	test_stream();
 	test_huge_window();
 	test_u85();
+	test_u85_fast_weights();
 	test_corruption("u55-128");
 	test_corruption("u85-256");
 	test_corpus();
