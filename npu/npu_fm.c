@@ -391,7 +391,8 @@ static enum npu_status output85(struct npu_state *st, const struct npu_fm *ofm, 
 	case NPU85_ACT_TANH:
 	case NPU85_ACT_SIGMOID:
 		if (NPU85_ACT_TABLE(act))
-			return npu_fail(st, NPU_ERR_STREAM, "TANH/SIGMOID with a table other than 0");
+			return npu_fail(st, NPU_ERR_STREAM,
+					"TANH/SIGMOID with a table other than 0");
 		v = tanh_sigmoid85(st->shram, v + ofm->zero_point, func == NPU85_ACT_SIGMOID);
 		if (!(act & NPU85_ACT_NO_CLIP)) {
 			u16 amin = st->r0[NPU_SET_ACTIVATION_MIN];
