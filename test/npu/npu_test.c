@@ -597,6 +597,53 @@ static void test_u85_fast_weights(void)
 	}
 }
 
+/* Inputs the fuzzer found (test/fixtures/npu-fuzz): each must end in a status, under ASan. */
+static void test_fuzz_regressions(void)
+{
+	static const char *const npus[] = { "u55-128", "u85-256" };
+	char path[1024], detail[160] = "";
+	struct npu_region regions[NPU_REGIONS];
+	struct npu_result res;
+	struct npu_model m;
+	size_t size, r;
+	bool inside = true;
+	unsigned int k;
+	u8 *file, *arena;
+
+	snprintf(path, sizeof(path), "%s/../../npu-fuzz/empty-readonly-region.tflite", dir);
+	file = npu_read_file(path, &size);
+	if (npu_model_parse(file, size, &m)) {
+		check(false, "fuzz input empty-readonly-region: parses", m.message);
+		free(file);
+		return;
+	}
+	arena = calloc(1, m.arena_size ? m.arena_size : 1);
+	npu_model_regions(&m, arena, NULL, regions);
+	for (r = 0; r < NPU_REGIONS; r++) {
+		const u8 *b = regions[r].base;
+
+		if (!b || m.regions[r].data)
+			continue;
+		if (b < arena || b + regions[r].size > arena + m.arena_size) {
+			inside = false;
+			snprintf(detail, sizeof(detail), "region %zu: arena%+td, %zu bytes", r,
+				 b - arena, regions[r].size);
+		}
+	}
+	check(inside, "fuzz input empty-readonly-region: every arena region inside the arena",
+	      detail);
+	for (k = 0; k < 2; k++) {
+		struct npu_config cfg = { .hw = npu_hw_find(npus[k]), .workspace = ws,
+					  .workspace_size = NPU_WORKSPACE_DEFAULT };
+
+		npu_run(&cfg, m.cop1, m.cop1_size, regions, &res);
+	}
+	check(true, "fuzz input empty-readonly-region: runs on U55-128 and U85-256 to a status",
+	      "");
+	free(arena);
+	free(file);
+}
+
 /* Flips bits in the payload and the read-only region: any status, but no crash (ASan). */
 static void test_corruption(const char *npu)
 {
@@ -776,6 +823,7 @@ int main(int argc, char **argv)
 	test_huge_window();
 	test_u85();
 	test_u85_fast_weights();
+	test_fuzz_regressions();
 	test_corruption("u55-128");
 	test_corruption("u85-256");
 	test_corpus();
