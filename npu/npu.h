@@ -38,6 +38,10 @@ enum npu_variant {
 	NPU_U65_256,
 	NPU_U65_512,
 	NPU_U85_256,
+	NPU_U85_128,		/* added after U85-256: earlier values keep their numbers */
+	NPU_U85_512,
+	NPU_U85_1024,
+	NPU_U85_2048,
 	NPU_VARIANT_COUNT
 };
 
@@ -46,7 +50,7 @@ struct npu_hw {
 	const char *name;	/* "u55-128" */
 	enum npu_arch arch;
 	u32 macs;		/* MACs per cycle, all cores */
-	u32 cores;
+	u32 cores;		/* U65-512: 2; U85: weight streams (1, 1, 2, 4, 4) */
 	u32 id;			/* ID register */
 	u32 config;		/* CONFIG register as Vela writes it for this NPU */
 	u32 shram_bytes;	/* internal SHRAM; the LUT lives in its top 2 KiB */

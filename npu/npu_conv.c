@@ -19,8 +19,13 @@ enum npu_status npu_kernel_read(struct npu_state *st, const struct npu_fm *ofm,
 	u32 ekh = st->r0[NPU_SET_KERNEL_HEIGHT_M1] + 1u, ekw = st->r0[NPU_SET_KERNEL_WIDTH_M1] + 1u;
 	s64 h, w;
 
-	k->sx = (NPU_STRIDE_X_HI(ks) << 1 | NPU_STRIDE_X_LO(ks)) + 1;
-	k->sy = (NPU_STRIDE_Y_HI(ks) << 1 | NPU_STRIDE_Y_LO(ks)) + 1;
+	if (st->u85) {
+		k->sx = (NPU85_STRIDE_X_HI(ks) << 1 | NPU_STRIDE_X_LO(ks)) + 1;
+		k->sy = (NPU85_STRIDE_Y_HI(ks) << 1 | NPU_STRIDE_Y_LO(ks)) + 1;
+	} else {
+		k->sx = (NPU_STRIDE_X_HI(ks) << 1 | NPU_STRIDE_X_LO(ks)) + 1;
+		k->sy = (NPU_STRIDE_Y_HI(ks) << 1 | NPU_STRIDE_Y_LO(ks)) + 1;
+	}
 	k->dx = NPU_STRIDE_DIL_X(ks) + 1;
 	k->dy = NPU_STRIDE_DIL_Y(ks) + 1;
 	if ((ekh - 1) % k->dy || (ekw - 1) % k->dx)
@@ -39,12 +44,50 @@ enum npu_status npu_kernel_read(struct npu_state *st, const struct npu_fm *ofm,
 	return NPU_OK;
 }
 
+/*
+ * U85: one scale stream for all cores, 10 bytes per channel: a 32-bit bias and a 31-bit scale
+ * (32-bit accumulator), or a 48-bit bias and a 15-bit scale (48-bit accumulator); then the
+ * shift.
+ */
+static enum npu_status read_scale85(struct npu_state *st, const struct npu_fm *ofm, u32 c,
+				    s64 *bias, u32 *scale, u32 *shift)
+{
+	const u8 *p;
+	u64 b;
+
+	if (ofm->global_scale) {
+		*bias = 0;
+		npu85_ofm_scale(st, scale, shift);
+		return NPU_OK;
+	}
+	if (addr1(st, NPU_SET_SCALE_LENGTH) < 10 * ((u64)c + 1))
+		return npu_fail(st, NPU_ERR_WEIGHTS, "scale stream shorter than the OFM depth");
+	p = npu_region_ptr(st, st->r0[NPU_SET_SCALE_REGION],
+			   addr1(st, NPU_SET_SCALE_BASE) + 10 * (u64)c, 10, false);
+	if (!p)
+		return st->res->status;
+	if (NPU85_ACC_48BIT(st->r0[NPU_SET_ACC_FORMAT])) {
+		b = npu_le32(p) | (u64)p[4] << 32 | (u64)p[5] << 40;
+		*bias = (s64)(b << 16) >> 16;	/* sign-extend 48 bits */
+		*scale = (u32)(p[6] | (p[7] & 0x7f) << 8);
+	} else {
+		*bias = (s32)npu_le32(p);
+		*scale = npu_le32(p + 4) & 0x7fffffffu;
+	}
+	*shift = p[8] & 0x3f;
+	st->res->bytes_read += 10;
+	return NPU_OK;
+}
+
 static enum npu_status read_scale(struct npu_state *st, const struct npu_fm *ofm, u32 c,
 				  s64 *bias, u32 *scale, u32 *shift)
 {
 	const u8 *p;
 	u32 core;
 	u64 b;
+
+	if (st->u85)
+		return read_scale85(st, ofm, c, bias, scale, shift);
 
 	if (ofm->global_scale) {
 		*bias = 0;
@@ -151,6 +194,69 @@ static enum npu_status conv_acc(struct npu_state *st, const struct npu_fm *ifm,
 	return NPU_OK;
 }
 
+/* The OFM micro-block depth of each U85 configuration, by ACC_FORMAT's micro-block (HxW). */
+u32 npu85_ofm_ublock_depth(const struct npu_state *st)
+{
+	/* U1X1, U1X2, U1X4, U2X2, U2X4, U4X4 */
+	static const u8 depth[5][6] = {
+		{ 16, 8, 0, 0, 0, 0 },		/* 128 MACs */
+		{ 0, 16, 8, 8, 0, 0 },		/* 256 */
+		{ 0, 0, 16, 16, 0, 0 },		/* 512 */
+		{ 0, 0, 32, 32, 16, 0 },	/* 1024 */
+		{ 0, 0, 64, 64, 0, 16 },	/* 2048 */
+	};
+	u32 mb = NPU85_ACC_MICROBLOCK(st->r0[NPU_SET_ACC_FORMAT]), i;
+
+	for (i = 0; i < 5; i++)
+		if (st->hw->macs == 128u << i)
+			return mb < 6 ? depth[i][mb] : 0;
+	return 0;
+}
+
+/*
+ * U85: one weight stream per core (WEIGHT, WEIGHT1..3), each holding its share of every OFM
+ * micro-block (groups of four channels), decoded straight into the OHWI volume.
+ */
+static enum npu_status load_weights85(struct npu_state *st, struct npu_wgeom *g, s16 *w,
+				      u64 wcount)
+{
+	static const u32 base_reg[4] = { NPU_SET_WEIGHT_BASE, NPU_SET_WEIGHT1_BASE,
+					 NPU_SET_WEIGHT2_BASE, NPU_SET_WEIGHT3_BASE };
+	s16 *tmp = w + ((wcount + 3) & ~(u64)3);
+	u8 *end = st->ws + st->ws_size;
+	u32 k;
+
+	u32 fmt = st->r0[NPU_SET_WEIGHT_FORMAT];
+
+	if (fmt & ~(NPU85_WEIGHT_FAST | NPU85_WEIGHT_SPARSE))
+		return npu_fail(st, NPU_ERR_STREAM, "reserved weight format");
+	g->fast = fmt & NPU85_WEIGHT_FAST;
+	g->sparse = fmt & NPU85_WEIGHT_SPARSE;
+	if (g->sparse && (g->depthwise || g->ifm_bits != 8))
+		return npu_fail(st, NPU_ERR_UNSUPPORTED,
+				"U85 2:4 sparse weights with depthwise or 16-bit IFMs not modelled");
+	if (g->sparse && !g->part_kernel)
+		g->ifm_block_depth = 128;
+	if (g->fast && st->hw->cores > 1)
+		return npu_fail(st, NPU_ERR_UNSUPPORTED,
+				"U85 fast weight format with several cores not modelled");
+	if ((u8 *)tmp >= end)
+		return npu_fail(st, NPU_ERR_WORKSPACE, "workspace too small");
+	g->streams = st->hw->cores;
+	if (g->streams < 1 || g->streams > 4)
+		return npu_fail(st, NPU_ERR_ARG, "U85 core count outside 1-4");
+	for (k = 0; k < g->streams; k++) {
+		u64 len = addr1(st, base_reg[k] + 1), base = addr1(st, base_reg[k]);
+		const u8 *src = npu_region_ptr(st, st->r0[NPU_SET_WEIGHT_REGION], base, len, false);
+
+		g->stream = k;
+		if (!src || npu85_weights_decode(st, src, len, g, w, tmp,
+						 (size_t)(end - (u8 *)tmp) / sizeof(s16)))
+			return st->res->status;
+	}
+	return NPU_OK;
+}
+
 /*
  * Decodes the weight stream(s) into the OHWI volume @w (@wcount weights). With several cores,
  * core k has its own stream (WEIGHT, WEIGHT1) for channels k, k + cores, ..., encoded with OFM
@@ -198,11 +304,26 @@ enum npu_status npu_op_conv(struct npu_state *st, bool depthwise)
 	s16 *w;
 	u32 oy, ox, oc;
 
+	npu_memset(&g, 0, sizeof(g));
 	if (npu_fm_read_regs(st, 0, &ifm) || npu_fm_read_regs(st, 2, &ofm) ||
 	    npu_kernel_read(st, &ofm, &k))
 		return st->res->status;
 	if (ifm.elem == 4)
 		return npu_fail(st, NPU_ERR_STREAM, "convolution with a 32-bit IFM");
+	if (st->u85) {
+		u32 acc = st->r0[NPU_SET_ACC_FORMAT];
+
+		if (NPU85_ACC_INPUT(acc) || (acc & NPU85_ACC_OUTPUT_OFF))
+			return npu_fail(st, NPU_ERR_UNSUPPORTED,
+					"U85 accumulator input/output modes not modelled");
+		if (ifm.scalar || ifm.chained)
+			return npu_fail(st, NPU_ERR_UNSUPPORTED,
+					"convolution of a scalar or chained IFM");
+		g.ofm_ublock_depth = npu85_ofm_ublock_depth(st);
+		if (!g.ofm_ublock_depth)
+			return npu_fail(st, NPU_ERR_STREAM,
+					"micro-block not available on this NPU");
+	}
 	if (depthwise && ifm.depth != ofm.depth)
 		return npu_fail(st, NPU_ERR_UNSUPPORTED, "depthwise with IFM depth != OFM depth");
 
@@ -216,6 +337,12 @@ enum npu_status npu_op_conv(struct npu_state *st, bool depthwise)
 	g.ifm_bits = 8 * ifm.elem;
 	g.dil_x = k.dx;
 	g.dil_y = k.dy;
+	g.stride_x = k.sx;
+	g.stride_y = k.sy;
+	/* U85 IFM block depth: Vela's fixed choice for convolutions. */
+	g.dw_pad = (ifm.elem == 1 && st->hw->macs <= 256) ? 0 : st->hw->macs <= 512 ? 2 : 6;
+	g.ifm_block_depth = g.part_kernel ? 16 :
+			    (st->hw->macs <= 256 && g.ofm_ublock_depth == 16) ? 32 : 64;
 
 	/* Workspace: the OHWI volume, then the decoder's buffers. */
 	/* Checked in two steps so that the 64-bit product cannot wrap. */
@@ -233,7 +360,7 @@ enum npu_status npu_op_conv(struct npu_state *st, bool depthwise)
 	npu_fm_prepare(st, &ofm, ofm.height, ofm.width, ofm.depth, true);
 	w = (s16 *)st->ws;
 	npu_memset(w, 0, wcount * 2);
-	if (load_weights(st, &g, w, wcount))
+	if (st->u85 ? load_weights85(st, &g, w, wcount) : load_weights(st, &g, w, wcount))
 		return st->res->status;
 
 	for (oc = 0; oc < ofm.depth; oc++) {

@@ -8,6 +8,7 @@
 
 #define DMA_REGION_NUM(r) ((r) & 7u)
 #define DMA_STRIDE_MODE(r) (((r) >> 9) & 3u)
+#define DMA85_IDX_MODE 0x800u
 
 static u64 addr1(struct npu_state *st, u32 op)
 {
@@ -26,6 +27,8 @@ enum npu_status npu_op_dma(struct npu_state *st)
 	st->work += len;
 	if (st->work > st->max_work)
 		return npu_fail(st, NPU_ERR_LIMIT, "work limit reached (DMA)");
+	if (st->u85 && ((sreg | dreg) & DMA85_IDX_MODE))
+		return npu_fail(st, NPU_ERR_UNSUPPORTED, "U85 indexed DMA not modelled");
 	if (DMA_STRIDE_MODE(sreg) || DMA_STRIDE_MODE(dreg))
 		return npu_fail(st, NPU_ERR_UNSUPPORTED, "2-D/3-D DMA not modelled");
 	if (sreg & NPU_DMA_REGION_INTERNAL)

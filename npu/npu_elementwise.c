@@ -58,10 +58,13 @@ static enum npu_status compute(struct npu_state *st, u32 mode, const struct npu_
 	u32 scale = st->r1[NPU_SET_OFM_SCALE], shift = st->r1p[NPU_SET_OFM_SCALE] & 0x3f;
 	s64 v;
 
+	if (st->u85)
+		npu85_ofm_scale(st, &scale, &shift);
+
 	switch (mode) {
 	case NPU_EW_ADD:
 	case NPU_EW_SUB:
-		if (!opmode) {
+		if (!opmode && !st->u85) {
 			a *= (s64)st->r1[NPU_SET_OPA_SCALE];
 			b *= (s64)st->r1[NPU_SET_OPB_SCALE];
 		}
@@ -95,33 +98,91 @@ static enum npu_status compute(struct npu_state *st, u32 mode, const struct npu_
 	}
 }
 
+/* One operand at (y, x, c) of the OFM: broadcast along the axes @bc names, or the scalar. */
+static enum npu_status operand_at(struct npu_state *st, const struct npu_fm *fm, u32 bc,
+				  u32 y, u32 x, u32 c, s64 *v)
+{
+	if (fm->scalar) {
+		*v = fm->scalar_value - fm->zero_point;
+		return NPU_OK;
+	}
+	return operand(st, fm, bc & NPU_BCAST_H ? 0 : y, bc & NPU_BCAST_W ? 0 : x,
+		       bc & NPU_BCAST_C ? 0 : c, v);
+}
+
+static void prepare_operand(struct npu_state *st, struct npu_fm *fm, u32 bc,
+			    const struct npu_fm *ofm)
+{
+	if (!fm->scalar)
+		npu_fm_prepare(st, fm, bc & NPU_BCAST_H ? 1 : ofm->height,
+			       bc & NPU_BCAST_W ? 1 : ofm->width, bc & NPU_BCAST_C ? 1 : ofm->depth,
+			       false);
+}
+
+/* U85: IFM and IFM2 broadcast (1 H, 2 W, 4 C, 8 scalar), each operand with its own scale. */
+static enum npu_status regs85(struct npu_state *st, u32 mode, u32 *bc1, u32 *bc2)
+{
+	*bc1 = NPU85_BCAST_MODE(st->r0[NPU_SET_IFM_BROADCAST]);
+	*bc2 = NPU85_BCAST_MODE(st->r0[NPU_SET_IFM2_BROADCAST]);
+	if (mode == NPU_EW_LRELU || (mode > NPU_EW_SHL && mode <= 11) ||
+	    (mode >= 16 && mode <= 19) || (mode >= 33 && mode <= 36) || mode == 42)
+		return npu_fail(st, NPU_ERR_UNSUPPORTED,
+				"U85 elementwise LRELU, LSR, DIV, compare and logic not modelled");
+	if (mode > NPU_EW_SHL)
+		return npu_fail(st, NPU_ERR_STREAM, "reserved elementwise mode");
+	if (*bc1 > NPU85_BCAST_SCALAR || *bc2 > NPU85_BCAST_SCALAR)
+		return npu_fail(st, NPU_ERR_STREAM, "reserved broadcast mode");
+	return NPU_OK;
+}
+
 enum npu_status npu_op_elementwise(struct npu_state *st, u32 mode)
 {
-	u32 bc = st->r0[NPU_SET_IFM2_BROADCAST];
+	u32 bc = st->r0[NPU_SET_IFM2_BROADCAST], bc1 = 0;
 	u32 opmode = NPU_PREC_IFM_SCALE_MODE(st->r0[NPU_SET_IFM_PRECISION]);
-	bool scalar = bc & NPU_BCAST_SCALAR, unary = mode == NPU_EW_ABS || mode == NPU_EW_CLZ;
+	bool unary = mode == NPU_EW_ABS || mode == NPU_EW_CLZ, reversed = false;
+	bool addsub = mode == NPU_EW_ADD || mode == NPU_EW_SUB;
 	struct npu_fm ifm, ifm2, ofm;
 	u32 y, x, c;
 	bool wide;
 
-	if (mode > NPU_EW_SHL)
-		return npu_fail(st, NPU_ERR_STREAM, "reserved elementwise mode");
+	if (st->u85) {
+		if (regs85(st, mode, &bc1, &bc))
+			return st->res->status;
+		opmode = 0;
+	} else {
+		if (mode > NPU_EW_SHL)
+			return npu_fail(st, NPU_ERR_STREAM, "reserved elementwise mode");
+		if (opmode > 2)
+			return npu_fail(st, NPU_ERR_STREAM, "reserved IFM scale mode");
+		reversed = bc & NPU_BCAST_REVERSED;
+	}
 	if (npu_fm_read_regs(st, 0, &ifm) || npu_fm_read_regs(st, 2, &ofm))
 		return st->res->status;
-	if (!unary && !scalar && npu_fm_read_regs(st, 1, &ifm2))
-		return st->res->status;
-	if (opmode > 2)
-		return npu_fail(st, NPU_ERR_STREAM, "reserved IFM scale mode");
-	if (scalar || unary) {
+	if (unary) {
 		npu_memset(&ifm2, 0, sizeof(ifm2));
 		ifm2.elem = ifm.elem;
+		ifm2.scalar = true;
+	} else if (!st->u85 && (bc & NPU_BCAST_SCALAR)) {
+		u16 sv = st->r0[NPU_SET_IFM2_SCALAR];
+
+		npu_memset(&ifm2, 0, sizeof(ifm2));
+		ifm2.elem = ifm.elem;
+		ifm2.scalar = true;
+		ifm2.scalar_value = ifm.is_signed ? (s64)(s16)sv : (s64)sv;
+	} else if (npu_fm_read_regs(st, 1, &ifm2)) {
+		return st->res->status;
+	}
+	if (st->u85) {
+		bool s1 = bc1 == NPU85_BCAST_SCALAR, s2 = bc == NPU85_BCAST_SCALAR;
+
+		if (ifm.scalar != s1 || (!unary && ifm2.scalar != s2))
+			return npu_fail(st, NPU_ERR_STREAM,
+					"scalar broadcast and storage NONE disagree");
 	}
 	wide = ifm.elem == 4 || (!unary && ifm2.elem == 4);
-	npu_fm_prepare(st, &ifm, ofm.height, ofm.width, ofm.depth, false);
-	if (!unary && !scalar)
-		npu_fm_prepare(st, &ifm2, bc & NPU_BCAST_H ? 1 : ofm.height,
-			       bc & NPU_BCAST_W ? 1 : ofm.width, bc & NPU_BCAST_C ? 1 : ofm.depth,
-			       false);
+	prepare_operand(st, &ifm, bc1, &ofm);
+	if (!unary)
+		prepare_operand(st, &ifm2, bc, &ofm);
 	npu_fm_prepare(st, &ofm, ofm.height, ofm.width, ofm.depth, true);
 
 	for (y = 0; y < ofm.height; y++) {
@@ -130,21 +191,17 @@ enum npu_status npu_op_elementwise(struct npu_state *st, u32 mode)
 				s64 a = 0, b = 0, v;
 				u8 *p;
 
-				if (operand(st, &ifm, y, x, c, &a))
+				if (operand_at(st, &ifm, bc1, y, x, c, &a) ||
+				    (!unary && operand_at(st, &ifm2, bc, y, x, c, &b)))
 					return st->res->status;
-				if (scalar) {
-					u16 s = st->r0[NPU_SET_IFM2_SCALAR];
-
-					b = ifm.is_signed ? (s64)(s16)s : (s64)s;
-				} else if (!unary && operand(st, &ifm2, bc & NPU_BCAST_H ? 0 : y,
-							     bc & NPU_BCAST_W ? 0 : x,
-							     bc & NPU_BCAST_C ? 0 : c, &b)) {
+				if (st->u85 && addsub &&
+				    (npu85_ifm_scale(st, NPU_SET_IFM_SCALE, &a) ||
+				     npu85_ifm_scale(st, NPU_SET_IFM2_SCALE, &b)))
 					return st->res->status;
-				}
 				/* The scale mode names registers (IFM, IFM2), not operand order. */
-				if (opmode && (mode == NPU_EW_ADD || mode == NPU_EW_SUB))
+				if (opmode && addsub)
 					scale_operands(st, opmode, &a, &b);
-				if (bc & NPU_BCAST_REVERSED) {
+				if (reversed) {
 					v = a;
 					a = b;
 					b = v;

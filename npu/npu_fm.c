@@ -7,11 +7,13 @@
  */
 #include "npu_internal.h"
 
-u8 *npu_region_ptr(struct npu_state *st, u32 region, u64 addr, u64 len, bool write)
+/* Regions and, for feature maps, the U85 chain buffers above them. */
+static u8 *region_ptr(struct npu_state *st, u32 region, u64 addr, u64 len, bool write,
+		      u32 nregions)
 {
 	const struct npu_region *r;
 
-	if (region >= NPU_REGIONS || !st->regions[region].base) {
+	if (region >= nregions || !st->regions[region].base) {
 		npu_fail(st, NPU_ERR_REGION, "access to a region the caller did not provide");
 		return NULL;
 	}
@@ -25,6 +27,11 @@ u8 *npu_region_ptr(struct npu_state *st, u32 region, u64 addr, u64 len, bool wri
 		return NULL;
 	}
 	return r->base + addr;
+}
+
+u8 *npu_region_ptr(struct npu_state *st, u32 region, u64 addr, u64 len, bool write)
+{
+	return region_ptr(st, region, addr, len, write, NPU_REGIONS);
 }
 
 static u64 addr1(struct npu_state *st, u32 op)
@@ -43,6 +50,74 @@ static void set_precision(struct npu_fm *fm, u32 prec, u32 size)
 static s32 zero_point(const struct npu_fm *fm, u16 raw)
 {
 	return fm->is_signed ? (s32)(s16)raw : (s32)raw;
+}
+
+static s64 scalar_value(const struct npu_fm *fm, u32 raw)
+{
+	switch (fm->elem) {
+	case 1:
+		return fm->is_signed ? (s64)(s8)raw : (s64)(u8)raw;
+	case 2:
+		return fm->is_signed ? (s64)(s16)raw : (s64)(u16)raw;
+	default:
+		return fm->is_signed ? (s64)(s32)raw : (s64)raw;
+	}
+}
+
+/*
+ * U85 precision fields: type bit 0, size bits 2-3 (OFM: 1-2), format bits 6-7, storage bits
+ * 14-15 (chained: the region register names a chain buffer; none: an IFM is the scalar
+ * OP_SCALAR). OFM: scale mode bit 8, reverse and transpose (not modelled); its rounding mode
+ * is in OFM_SCALE.
+ */
+static enum npu_status read_prec85(struct npu_state *st, int which, struct npu_fm *fm)
+{
+	u32 prec = st->r0[which == 0 ? NPU_SET_IFM_PRECISION :
+			  which == 1 ? NPU_SET_IFM2_PRECISION : NPU_SET_OFM_PRECISION];
+	u32 size = which == 2 ? NPU85_PREC_OFM_SIZE(prec) : NPU85_PREC_IFM_SIZE(prec);
+	u32 storage = NPU85_PREC_STORAGE(prec), rnd;
+
+	if (size > 2)
+		return npu_fail(st, NPU_ERR_UNSUPPORTED, "64-bit feature maps not modelled");
+	if (NPU85_PREC_FORMAT(prec) > 1)
+		return npu_fail(st, NPU_ERR_STREAM, "feature map with a reserved format");
+	fm->elem = 1u << size;
+	fm->is_signed = prec & NPU_PREC_SIGNED;
+	fm->brick = NPU85_PREC_FORMAT(prec) == 1;
+	if (storage == NPU85_STORAGE_TILE3X1)
+		return npu_fail(st, NPU_ERR_UNSUPPORTED, "3x1 tiled feature maps not modelled");
+	if (which == 2) {
+		if (NPU85_PREC_OFM_REVERSE(prec) || NPU85_PREC_OFM_TRANSPOSE(prec))
+			return npu_fail(st, NPU_ERR_UNSUPPORTED,
+					"OFM reverse/transpose not modelled");
+		if (storage == NPU85_STORAGE_NONE)
+			return npu_fail(st, NPU_ERR_UNSUPPORTED, "OFM without output not modelled");
+		fm->global_scale = prec & NPU85_PREC_OFM_GLOBAL_SCALE;
+		rnd = NPU85_SCALE_OFM_ROUND(st->r1p[NPU_SET_OFM_SCALE]);
+		if (rnd == NPU85_ROUND_DBL_SYMMETRIC)
+			fm->round = NPU_ROUND_TFL;
+		else if (rnd == NPU85_ROUND_NATURAL)
+			fm->round = NPU_ROUND_NATURAL;
+		else if (rnd == NPU85_ROUND_TRUNCATE_ZERO)
+			fm->round = NPU_ROUND_TRUNCATE;
+		else
+			return npu_fail(st, NPU_ERR_UNSUPPORTED,
+					"OFM rounding mode not modelled (asymmetric, symmetric, floor)");
+	} else if (storage == NPU85_STORAGE_NONE) {
+		fm->scalar = true;
+		fm->scalar_value = scalar_value(fm, st->r1[NPU_SET_OP_SCALAR]);
+	}
+	if (storage == NPU85_STORAGE_CHAINED) {
+		fm->chained = true;
+		fm->brick = false;
+		fm->region = NPU_REGIONS + (fm->region & 7);
+		for (size = 0; size < 4; size++)
+			fm->base[size] = 0;
+		fm->h0 = 0xffffffffu;
+		fm->h1 = 0xffffffffu;
+		fm->w0 = 0xffffffffu;
+	}
+	return NPU_OK;
 }
 
 /* which: 0 IFM, 1 IFM2, 2 OFM. The caller fills in height/width of input maps. */
@@ -82,6 +157,11 @@ enum npu_status npu_fm_read_regs(struct npu_state *st, int which, struct npu_fm 
 		size = NPU_PREC_IFM_SIZE(prec);
 		set_precision(fm, prec, size);
 		fm->zero_point = zero_point(fm, st->r0[NPU_SET_IFM_ZERO_POINT + o]);
+	}
+	if (st->u85) {
+		if (fm->region >= NPU_REGIONS)
+			return npu_fail(st, NPU_ERR_REGION, "feature map region number above 7");
+		return read_prec85(st, which, fm);
 	}
 	if (size > 2)
 		return npu_fail(st, NPU_ERR_STREAM, "feature map precision with a reserved size");
@@ -130,7 +210,19 @@ void npu_fm_prepare(struct npu_state *st, struct npu_fm *fm, u32 height, u32 wid
 	unsigned int t;
 
 	fm->ready = false;
-	if (!height || !width || !depth || fm->region >= NPU_REGIONS)
+	if (fm->chained && height && width && depth) {
+		/* A chain buffer holds one compact NHWC map; its writer sets its size. */
+		fm->stride_x = (u64)depth * fm->elem;
+		fm->stride_y = (u64)width * fm->stride_x;
+		if (write) {
+			u64 n = (u64)height * fm->stride_y;
+
+			st->regions[fm->region].base = st->chain[fm->region - NPU_REGIONS];
+			st->regions[fm->region].size = n <= NPU_CHAIN_BYTES ? (size_t)n : 0;
+			st->regions[fm->region].writable = true;
+		}
+	}
+	if (!height || !width || !depth || fm->region >= NPU_REGIONS + NPU_CHAINS)
 		return;
 	r = &st->regions[fm->region];
 	if (!r->base || (write && !r->writable))
@@ -181,7 +273,12 @@ enum npu_status npu_fm_addr(struct npu_state *st, const struct npu_fm *fm, u32 y
 		*p = fm->ptr[t] + fm_offset(fm, y, x, c);
 		return NPU_OK;
 	}
-	*p = npu_region_ptr(st, fm->region, fm->base[t] + fm_offset(fm, y, x, c), fm->elem, write);
+	if (fm->scalar) {
+		*p = NULL;
+		return npu_fail(st, NPU_ERR_UNSUPPORTED, "scalar feature map for this operation");
+	}
+	*p = region_ptr(st, fm->region, fm->base[t] + fm_offset(fm, y, x, c), fm->elem, write,
+			NPU_REGIONS + NPU_CHAINS);
 	return *p ? NPU_OK : st->res->status;
 }
 
@@ -236,6 +333,107 @@ static void out_range(const struct npu_fm *ofm, u32 clip, s64 *lo, s64 *hi)
 }
 
 /*
+ * U85 TANH and SIGMOID: the 2 KiB table holds 512 entries, a 16-bit base (low half) and the
+ * 16-bit step to the next entry (high half), interpolated linearly. TANH indexes it with the
+ * value saturated to 17 bits (8 fraction bits between entries) and rounds half away from zero;
+ * SIGMOID with 18 bits (9 fraction bits: the table is tanh(x / 2)) and returns (1 + t) / 2,
+ * rounded half up. Derived from Vela's int16
+ * tanh/logistic on U85-256 against TensorFlow Lite Micro's outputs (bit-exact on both).
+ */
+static s64 tanh_sigmoid85(const u8 *lut, s64 v, bool sigmoid)
+{
+	u32 fb = sigmoid ? 9 : 8, u, e;
+	s64 half = (s64)1 << (fb + 8), t;
+
+	v = npu_clamp(v, -half, half - 1);
+	u = (u32)(v + half);
+	e = npu_le32(lut + 4 * (u >> fb));
+	t = (s64)(s16)(e & 0xffff) * ((s64)1 << fb) + (s64)(s16)(e >> 16) * (u & ((1u << fb) - 1));
+	if (sigmoid)
+		return (t + ((s64)32768 << fb) + ((s64)1 << fb)) >> (fb + 1);
+	/* TANH rounds the interpolation half away from zero. */
+	e = (u32)(((t < 0 ? -t : t) + ((s64)1 << (fb - 1))) >> fb);
+	return t < 0 ? -(s64)e : (s64)e;
+}
+
+/*
+ * U85 output stage: add the zero point; unless the clip range is NONE, clamp to
+ * ACTIVATION_MIN/MAX (16-bit, signed for a signed OFM); with a LUT, saturate to the LUT's input
+ * type and look the value up in the table (slot = table * LUT size in the LUT memory, which DMA
+ * fills); otherwise saturate to the OFM type.
+ */
+static enum npu_status output85(struct npu_state *st, const struct npu_fm *ofm, s64 v, s64 *out)
+{
+	u32 act = st->r0[NPU_SET_ACTIVATION], func = NPU85_ACT_FUNC(act);
+	u32 lut_bytes = 0, esize = 1, off;
+	s64 lo, hi, in_lo = -128, in_hi = 127;
+	const u8 *e;
+
+	switch (func) {
+	case NPU85_ACT_NONE:
+		break;
+	case NPU85_ACT_LUT_U8_U8:
+		in_lo = 0;
+		in_hi = 255;
+		lut_bytes = 256;
+		break;
+	case NPU85_ACT_LUT_S8_S8:
+		lut_bytes = 256;
+		break;
+	case NPU85_ACT_LUT_S8_S16:
+		lut_bytes = 512;
+		esize = 2;
+		break;
+	case NPU85_ACT_LUT_S8_S32:
+		lut_bytes = 1024;
+		esize = 4;
+		break;
+	case NPU85_ACT_TANH:
+	case NPU85_ACT_SIGMOID:
+		if (NPU85_ACT_TABLE(act))
+			return npu_fail(st, NPU_ERR_STREAM,
+					"TANH/SIGMOID with a table other than 0");
+		v = tanh_sigmoid85(st->shram, v + ofm->zero_point, func == NPU85_ACT_SIGMOID);
+		if (!(act & NPU85_ACT_NO_CLIP)) {
+			u16 amin = st->r0[NPU_SET_ACTIVATION_MIN];
+			u16 amax = st->r0[NPU_SET_ACTIVATION_MAX];
+
+			v = npu_clamp(v, ofm->is_signed ? (s64)(s16)amin : (s64)amin,
+				      ofm->is_signed ? (s64)(s16)amax : (s64)amax);
+		}
+		out_range(ofm, NPU_CLIP_OFM, &lo, &hi);
+		*out = npu_clamp(v, lo, hi);
+		return NPU_OK;
+	case NPU85_ACT_LUT_S16_S16:
+	case NPU85_ACT_LUT_S16_S32:
+		return npu_fail(st, NPU_ERR_UNSUPPORTED, "U85 16-bit LUTs not modelled");
+	default:
+		return npu_fail(st, NPU_ERR_STREAM, "reserved activation function");
+	}
+	v += ofm->zero_point;
+	if (!(act & NPU85_ACT_NO_CLIP)) {
+		u16 amin = st->r0[NPU_SET_ACTIVATION_MIN], amax = st->r0[NPU_SET_ACTIVATION_MAX];
+
+		lo = ofm->is_signed ? (s64)(s16)amin : (s64)amin;
+		hi = ofm->is_signed ? (s64)(s16)amax : (s64)amax;
+		v = npu_clamp(v, lo, hi);
+	}
+	if (lut_bytes) {
+		off = NPU85_ACT_TABLE(act) * lut_bytes;
+		if (off + lut_bytes > NPU85_LUT_BYTES)
+			return npu_fail(st, NPU_ERR_STREAM, "LUT table index past the LUT memory");
+		off += (u32)(npu_clamp(v, in_lo, in_hi) - in_lo) * esize;
+		e = st->shram + off;
+		v = esize == 4 ? (s64)(s32)npu_le32(e) :
+		    esize == 2 ? (s64)(s16)(e[0] | e[1] << 8) :
+		    in_lo < 0 ? (s64)(s8)e[0] : (s64)e[0];
+	}
+	out_range(ofm, NPU_CLIP_OFM, &lo, &hi);
+	*out = npu_clamp(v, lo, hi);
+	return NPU_OK;
+}
+
+/*
  * The output stage after scaling: a 32-bit OFM without a LUT takes the value saturated (zero
  * point and ACTIVATION_MIN/MAX do not apply, they are 16-bit); otherwise add the zero point,
  * clamp to ACTIVATION_MIN/MAX and the type (or forced clip) range, then look up the LUT.
@@ -248,6 +446,8 @@ enum npu_status npu_output(struct npu_state *st, const struct npu_fm *ofm, s64 v
 	s64 lo, hi, amin, amax;
 	u32 base;
 
+	if (st->u85)
+		return output85(st, ofm, v, out);
 	if (func != NPU_ACT_NONE && !lut)
 		return npu_fail(st, NPU_ERR_UNSUPPORTED, "TANH/SIGMOID activation not modelled");
 	if (clip != NPU_CLIP_OFM && clip != NPU_CLIP_U8 && clip != NPU_CLIP_S8 &&

@@ -4,8 +4,10 @@
  * core-driver register headers (U55 0x10104201, U65 0x10066001, U85 0x20007001). CONFIG: the
  * word Vela writes into a payload for that NPU: macs_per_cc = log2(MACs) in bits 0-3,
  * cmd_stream_version in bits 4-7, SHRAM KiB in bits 8-15, product in bits 28-31 (checked
- * against the KWS fixtures: U55-128 0x00001807, U65-256 0x10003008, U85-256 0x20000118).
- * SHRAM sizes and micro-block depths are Vela's architecture tables.
+ * against the KWS fixtures: U55-128 0x00001807, U65-256 0x10003008, U85-256 0x20000118; the
+ * other U85 words are Vela 5.2.0's). SHRAM sizes and micro-block depths are Vela's
+ * architecture tables (U55/U65; U85 takes its micro-block from ACC_FORMAT); U85 cores are its
+ * weight streams.
  */
 #include "npu.h"
 
@@ -17,6 +19,10 @@ static const struct npu_hw npu_hw_table[NPU_VARIANT_COUNT] = {
 	[NPU_U65_256] = { "u65-256", NPU_ARCH_U65, 256, 1, 0x10066001, 0x10003008, 49152, 8, 8 },
 	[NPU_U65_512] = { "u65-512", NPU_ARCH_U65, 512, 2, 0x10066001, 0x10006009, 49152, 8, 8 },
 	[NPU_U85_256] = { "u85-256", NPU_ARCH_U85, 256, 1, 0x20007001, 0x20000118, 16384, 8, 8 },
+	[NPU_U85_128] = { "u85-128", NPU_ARCH_U85, 128, 1, 0x20007001, 0x20000117, 16384, 8, 8 },
+	[NPU_U85_512] = { "u85-512", NPU_ARCH_U85, 512, 2, 0x20007001, 0x20001119, 16384, 8, 8 },
+	[NPU_U85_1024] = { "u85-1024", NPU_ARCH_U85, 1024, 4, 0x20007001, 0x2000251a, 16384, 8, 8 },
+	[NPU_U85_2048] = { "u85-2048", NPU_ARCH_U85, 2048, 4, 0x20007001, 0x2000261b, 16384, 8, 8 },
 };
 
 const struct npu_hw *npu_hw_get(enum npu_variant v)

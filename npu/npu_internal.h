@@ -7,6 +7,9 @@
 #include "npu_regs.h"
 
 #define NPU_REG_SLOTS 1024	/* opcodes are 10 bits wide */
+/* U85 chain buffers: regions NPU_REGIONS + n, compact NHWC, written and read by operations. */
+#define NPU_CHAINS 8
+#define NPU_CHAIN_BYTES 16384
 
 /* One feature map as the registers describe it (IFM, IFM2 or OFM). */
 struct npu_fm {
@@ -21,6 +24,9 @@ struct npu_fm {
 	s32 zero_point;
 	u32 round;		/* rounding mode (OFM) */
 	bool global_scale;	/* OFM: OFM_SCALE instead of the per-channel stream */
+	bool chained;		/* U85: a chain buffer (region NPU_REGIONS + n), compact NHWC */
+	bool scalar;		/* U85: storage NONE, every element is OP_SCALAR */
+	s64 scalar_value;
 	bool ready;		/* npu_fm_prepare() found the whole map inside its region */
 	u8 *ptr[4];		/* then: each tile's base in memory */
 };
@@ -28,13 +34,15 @@ struct npu_fm {
 struct npu_state {
 	const struct npu_config *cfg;
 	const struct npu_hw *hw;
-	struct npu_region regions[NPU_REGIONS];
+	bool u85;			/* architecture 2.x register fields */
+	struct npu_region regions[NPU_REGIONS + NPU_CHAINS];
 	struct npu_result *res;
 	u16 r0[NPU_REG_SLOTS];		/* cmd0 immediates by opcode */
 	u32 r1[NPU_REG_SLOTS];		/* cmd1 payloads by opcode */
 	u16 r1p[NPU_REG_SLOTS];		/* cmd1 immediates by opcode */
 	u8 shram[64 * 1024];		/* internal memory: the DMA target for LUTs */
 	u64 work, max_work;		/* element accesses so far, and the limit */
+	u8 chain[NPU_CHAINS][NPU_CHAIN_BYTES];	/* U85 chain buffers */
 	u8 *ws;				/* the rest of the workspace: decoded weights */
 	size_t ws_size;
 };
@@ -71,6 +79,12 @@ s64 npu_clamp(s64 v, s64 lo, s64 hi);
 
 /* Output stage: zero point, activation clamp, LUT, saturation. */
 enum npu_status npu_output(struct npu_state *st, const struct npu_fm *ofm, s64 v, s64 *out);
+
+/* U85: the OFM_SCALE register (shift, scale, rounding) and IFM/IFM2 operand scaling. */
+void npu85_ofm_scale(struct npu_state *st, u32 *scale, u32 *shift);
+enum npu_status npu85_ifm_scale(struct npu_state *st, u32 reg, s64 *v);
+/* U85: 0 or the OFM micro-block depth ACC_FORMAT selects for this NPU. */
+u32 npu85_ofm_ublock_depth(const struct npu_state *st);
 
 /* Kernel, stride, dilation and padding as the registers give them. */
 struct npu_kernel {
@@ -130,8 +144,17 @@ struct npu_wgeom {
 	bool depthwise, part_kernel;
 	u32 ifm_bits;
 	u32 dil_x, dil_y;
+	/* U85 */
+	u32 ifm_block_depth, ofm_ublock_depth, stride_x, stride_y;
+	u32 streams, stream;	/* weight streams (cores) and the one being decoded */
+	u32 dw_pad;		/* depthwise: zero taps after every ten */
+	bool fast;		/* the fast weight format (one stream) */
+	bool sparse;		/* 2:4 sparse weights: IFM groups of 16 */
 };
 
+/* U85: decodes one weight stream of g->streams into the OHWI volume. */
+enum npu_status npu85_weights_decode(struct npu_state *st, const u8 *src, size_t len,
+				     const struct npu_wgeom *g, s16 *ohwi, s16 *tmp, size_t ntmp);
 enum npu_status npu_weights_decode(struct npu_state *st, const u8 *src, size_t len,
 				   const struct npu_wgeom *g, s16 *ohwi, s16 *tmp, size_t ntmp);
 

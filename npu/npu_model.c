@@ -340,6 +340,11 @@ void npu_model_regions(const struct npu_model *m, u8 *arena, u8 *fast,
 			regions[r].base = (u8 *)mr->data;
 			regions[r].size = mr->size;
 			regions[r].writable = false;
+		} else if (mr->arena_offset < 0) {
+			/* An empty tensor: the region exists, but no address is inside it. */
+			regions[r].base = arena;
+			regions[r].size = 0;
+			regions[r].writable = false;
 		} else {
 			/*
 			 * An arena region reaches to the arena's end: Vela addresses past the

@@ -20,7 +20,7 @@ static enum npu_status pool_acc(struct npu_state *st, u32 mode, const struct npu
 	s64 v;
 	u8 *p;
 
-	*acc = mode == NPU_POOL_MAX ? NPU_S64_MIN : 0;
+	*acc = mode == NPU_POOL_MAX ? NPU_S64_MIN : mode == NPU85_POOL_MIN ? NPU_S64_MAX : 0;
 	*n = 0;
 	for (ky = 0; ky < k->kh; ky++) {
 		s64 iy = (s64)oy * k->sy - k->pad_top + (s64)ky * k->dy;
@@ -37,8 +37,10 @@ static enum npu_status pool_acc(struct npu_state *st, u32 mode, const struct npu
 				v = npu_fm_load(ifm, p) - ifm->zero_point;
 				if (mode == NPU_POOL_MAX)
 					*acc = v > *acc ? v : *acc;
+				else if (mode == NPU85_POOL_MIN)
+					*acc = v < *acc ? v : *acc;
 				else
-					*acc += v;
+					*acc += v;	/* AVERAGE, REDUCE_SUM, SUM, NONE */
 				(*n)++;
 			}
 		}
@@ -66,7 +68,16 @@ enum npu_status npu_op_pool(struct npu_state *st, u32 mode)
 		      st->r0[NPU_SET_IFM_PAD_BOTTOM] || st->r0[NPU_SET_IFM_PAD_RIGHT];
 	u32 oy, ox, oc;
 
-	if (mode > NPU_POOL_REDUCE_SUM)
+	if (st->u85) {
+		npu85_ofm_scale(st, &scale, &shift);
+		if (mode == NPU85_POOL_ARGMAX_X || mode == NPU85_POOL_ARGMAX_Y)
+			return npu_fail(st, NPU_ERR_UNSUPPORTED, "U85 pooling ARGMAX not modelled");
+		if (NPU85_ACC_INPUT(st->r0[NPU_SET_ACC_FORMAT]) ||
+		    (st->r0[NPU_SET_ACC_FORMAT] & NPU85_ACC_OUTPUT_OFF))
+			return npu_fail(st, NPU_ERR_UNSUPPORTED,
+					"U85 accumulator input/output modes not modelled");
+	}
+	if (mode > (st->u85 ? NPU85_POOL_MIN : NPU_POOL_REDUCE_SUM))
 		return npu_fail(st, NPU_ERR_STREAM, "reserved pooling mode");
 	if (npu_fm_read_regs(st, 0, &ifm) || npu_fm_read_regs(st, 2, &ofm) ||
 	    npu_kernel_read(st, &ofm, &k))
@@ -75,6 +86,11 @@ enum npu_status npu_op_pool(struct npu_state *st, u32 mode)
 		return npu_fail(st, NPU_ERR_STREAM, "pooling with IFM depth != OFM depth");
 	if (k.up == 2)
 		return npu_fail(st, NPU_ERR_UNSUPPORTED, "pooling a transpose-upscaled IFM");
+	if (ifm.scalar)
+		return npu_fail(st, NPU_ERR_UNSUPPORTED, "pooling a scalar IFM");
+	if (mode == NPU85_POOL_NONE && (k.kh != 1 || k.kw != 1))
+		return npu_fail(st, NPU_ERR_UNSUPPORTED,
+				"U85 pooling NONE with a kernel above 1x1");
 	npu_fm_prepare(st, &ifm, npu_ifm_stored(&k, k.ifm_h), npu_ifm_stored(&k, k.ifm_w),
 		       ifm.depth, false);
 	npu_fm_prepare(st, &ofm, ofm.height, ofm.width, ofm.depth, true);
@@ -89,7 +105,8 @@ enum npu_status npu_op_pool(struct npu_state *st, u32 mode)
 				if (npu_window_work(st, &k) ||
 				    pool_acc(st, mode, &ifm, &k, oy, ox, oc, &acc, &n))
 					return st->res->status;
-				if (mode == NPU_POOL_AVERAGE && n && (padded || !ofm.global_scale))
+				if (mode == NPU_POOL_AVERAGE && n &&
+				    (padded || !ofm.global_scale || st->u85))
 					acc = div_round_away(acc, n);
 				if (ofm.global_scale)
 					acc = npu_scale(acc, scale, shift, ofm.round);

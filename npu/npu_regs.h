@@ -149,4 +149,88 @@
 
 #define NPU_DMA_REGION_INTERNAL 0x100u
 
+/*
+ * Ethos-U85 (architecture 2.x): the same opcodes plus the registers below, but other fields
+ * in the precision, activation, kernel-stride, broadcast and scale registers.
+ */
+#define NPU_OP_RESIZE 0x007
+#define NPU_SET_IFM_BROADCAST 0x108
+#define NPU_SET_OFM_BLK_WIDTH_M1 0x115
+#define NPU_SET_OFM_BLK_HEIGHT_M1 0x116
+#define NPU_SET_WEIGHT_FORMAT 0x12e
+#define NPU_SET_IFM_SCALE 0x025
+#define NPU_SET_IFM2_SCALE 0x026
+#define NPU_SET_OP_SCALAR 0x027
+
+/* IFM/IFM2/OFM_PRECISION */
+#define NPU85_PREC_IFM_SIZE(p) (((p) >> 2) & 3u)	/* 0: 8 bit ... 3: 64 */
+#define NPU85_PREC_OFM_SIZE(p) (((p) >> 1) & 3u)
+#define NPU85_PREC_FORMAT(p) (((p) >> 6) & 3u)		/* 0 NHWC, 1 NHCWB16 */
+#define NPU85_PREC_OFM_GLOBAL_SCALE 0x100u
+#define NPU85_PREC_OFM_REVERSE(p) (((p) >> 9) & 3u)
+#define NPU85_PREC_OFM_TRANSPOSE(p) (((p) >> 11) & 7u)
+#define NPU85_PREC_STORAGE(p) (((p) >> 14) & 3u)
+#define NPU85_STORAGE_TILE2X2 0
+#define NPU85_STORAGE_TILE3X1 1
+#define NPU85_STORAGE_CHAINED 2	/* region register = chain buffer */
+#define NPU85_STORAGE_NONE 3	/* IFM: the scalar OP_SCALAR; OFM: no output */
+
+/* OFM/IFM/IFM2_SCALE immediates: shift, double-rounding position, rounding mode. */
+#define NPU85_SCALE_SHIFT(i) ((i) & 0x3fu)
+#define NPU85_SCALE_DBL_RND(i) (((i) >> 6) & 0x1fu)
+#define NPU85_SCALE_OFM_ROUND(i) (((i) >> 13) & 7u)
+#define NPU85_SCALE_IFM_ROUND(i) (((i) >> 13) & 1u)
+#define NPU85_ROUND_DBL_SYMMETRIC 0
+#define NPU85_ROUND_NATURAL 1
+#define NPU85_ROUND_DBL_ASYMMETRIC 2
+#define NPU85_ROUND_SYMMETRIC 3
+#define NPU85_ROUND_TRUNCATE_ZERO 4
+#define NPU85_ROUND_TRUNCATE_LOWER 5
+
+/* ACTIVATION */
+#define NPU85_ACT_FUNC(a) ((a) & 0x1fu)
+#define NPU85_ACT_TABLE(a) (((a) >> 5) & 7u)
+#define NPU85_ACT_NO_CLIP 0x1000u	/* clip range NONE: ACTIVATION_MIN/MAX off */
+#define NPU85_ACT_NONE 0
+#define NPU85_ACT_LUT_U8_U8 1
+#define NPU85_ACT_LUT_S8_S8 4
+#define NPU85_ACT_LUT_S8_S16 5
+#define NPU85_ACT_LUT_S8_S32 7
+#define NPU85_ACT_LUT_S16_S16 8
+#define NPU85_ACT_LUT_S16_S32 9
+#define NPU85_ACT_TANH 10
+#define NPU85_ACT_SIGMOID 11
+#define NPU85_LUT_BYTES 2048	/* LUT memory: 8 slots of 256 bytes */
+
+/* ACC_FORMAT */
+#define NPU85_ACC_48BIT(a) ((a) & 3u)
+#define NPU85_ACC_INPUT(a) (((a) >> 4) & 3u)
+#define NPU85_ACC_OUTPUT_OFF 0x40u
+#define NPU85_ACC_MICROBLOCK(a) (((a) >> 8) & 7u)
+
+/* KERNEL_STRIDE */
+#define NPU85_STRIDE_X_HI(k) (((k) >> 6) & 1u)
+#define NPU85_STRIDE_Y_HI(k) (((k) >> 9) & 1u)
+#define NPU85_STRIDE_DECOMP_4X4 0x20u
+
+/* IFM/IFM2_BROADCAST: 1 H, 2 W, 4 C, 8 scalar */
+#define NPU85_BCAST_MODE(b) ((b) & 0xfu)
+#define NPU85_BCAST_SCALAR 8
+
+/* WEIGHT_FORMAT */
+#define NPU85_WEIGHT_FAST 0x1u
+#define NPU85_WEIGHT_SPARSE 0x10u
+
+#define NPU85_POOL_SUM 3
+#define NPU85_POOL_NONE 4
+#define NPU85_POOL_MIN 5
+#define NPU85_POOL_ARGMAX_X 6
+#define NPU85_POOL_ARGMAX_Y 7
+
+/* More weight streams (one per core, up to four) */
+#define NPU_SET_WEIGHT2_BASE 0x092
+#define NPU_SET_WEIGHT2_LENGTH 0x093
+#define NPU_SET_WEIGHT3_BASE 0x094
+#define NPU_SET_WEIGHT3_LENGTH 0x095
+
 #endif

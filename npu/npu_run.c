@@ -69,6 +69,10 @@ static enum npu_status exec_cmd0(struct npu_state *st, u32 op, u32 param, bool *
 	case NPU_OP_DMA_START:
 		st->res->dma++;
 		return npu_op_dma(st);
+	case NPU_OP_RESIZE:
+		if (st->u85)
+			return npu_fail(st, NPU_ERR_UNSUPPORTED, "U85 NPU_OP_RESIZE not modelled");
+		return npu_fail(st, NPU_ERR_STREAM, "unknown NPU operation");
 	default:
 		if (op < 0x100)
 			return npu_fail(st, NPU_ERR_STREAM, "unknown NPU operation");
@@ -140,6 +144,7 @@ enum npu_status npu_run(const struct npu_config *cfg, const u8 *cop1, size_t siz
 	st->cfg = cfg;
 	st->max_work = cfg->max_work ? cfg->max_work : NPU_DEFAULT_MAX_WORK;
 	st->hw = cfg->hw;
+	st->u85 = cfg->hw->arch == NPU_ARCH_U85;
 	st->res = res;
 	for (i = 0; i < NPU_REGIONS; i++)
 		st->regions[i] = regions[i];
@@ -170,10 +175,6 @@ enum npu_status npu_run(const struct npu_config *cfg, const u8 *cop1, size_t siz
 			len = ((tag >> 8) & 0xff) << 16 | tag >> 16;
 			if (!have_config)
 				return npu_fail(st, NPU_ERR_PAYLOAD, "CMDSTREAM before CONFIG");
-			/* Architecture 2 moved register fields: refuse rather than misread. */
-			if (st->hw->arch == NPU_ARCH_U85)
-				return npu_fail(st, NPU_ERR_UNSUPPORTED,
-						"U85 command streams not modelled yet");
 			if ((size - pos) / 4 < len)
 				return npu_fail(st, NPU_ERR_PAYLOAD,
 						"CMDSTREAM longer than the payload");

@@ -115,3 +115,31 @@ s64 npu_clamp(s64 v, s64 lo, s64 hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
 }
+
+/* U85 OFM_SCALE: a 31-bit scale, a 6-bit shift (the rounding mode is read with the OFM). */
+void npu85_ofm_scale(struct npu_state *st, u32 *scale, u32 *shift)
+{
+	*scale = st->r1[NPU_SET_OFM_SCALE] & 0x7fffffffu;
+	*shift = NPU85_SCALE_SHIFT(st->r1p[NPU_SET_OFM_SCALE]);
+}
+
+/*
+ * U85 IFM_SCALE/IFM2_SCALE on one operand. Double rounding with position d behaves as
+ * TensorFlow Lite's ADD: the operand shifted left by d, then a rounding doubling high multiply
+ * and a rounding divide (the d the shift register does not count); NATURAL rounds once.
+ */
+enum npu_status npu85_ifm_scale(struct npu_state *st, u32 reg, s64 *v)
+{
+	u32 imm = st->r1p[reg], scale = st->r1[reg] & 0x7fffffffu;
+	u32 shift = NPU85_SCALE_SHIFT(imm), dbl = NPU85_SCALE_DBL_RND(imm);
+
+	if (NPU85_SCALE_IFM_ROUND(imm)) {
+		*v = npu_scale(*v, scale, shift, NPU_ROUND_NATURAL);
+		return NPU_OK;
+	}
+	if (dbl > 30)
+		return npu_fail(st, NPU_ERR_UNSUPPORTED, "double-rounding position above 30");
+	*v = npu_clamp(*v, -((s64)1 << 32), (s64)1 << 32);
+	*v = npu_scale_tfl(*v * ((s64)1 << dbl), scale, shift + dbl);
+	return NPU_OK;
+}

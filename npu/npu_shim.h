@@ -25,6 +25,7 @@ typedef int64_t s64;
 #endif
 
 #define NPU_S64_MIN (-0x7fffffffffffffffll - 1)
+#define NPU_S64_MAX 0x7fffffffffffffffll
 
 static inline void npu_memset(void *dst, u8 v, size_t n)
 {

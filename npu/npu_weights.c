@@ -327,3 +327,185 @@ enum npu_status npu_weights_decode(struct npu_state *st, const u8 *src, size_t l
 	brick_walk(st, g, tmp, ohwi);
 	return NPU_OK;
 }
+
+/*
+ * The U85 brick order (architecture 2.x), walked for one weight stream. Per OFM block; per IFM
+ * block (ifm_block_depth deep, visited forwards and backwards in turn from one OFM block to the
+ * next); per sub-kernel of at most 8x8 taps (8 / dilation), columns outer; per IFM micro-block
+ * group and OFM micro-block; then, per stride phase (part-kernel-first and depthwise split the
+ * kernel by the stride), the sub-kernel's taps in rows that run alternately left and right,
+ * each tap holding IFM groups of 8 (1 for depthwise) x this stream's OFM channels (groups of 4,
+ * the streams taking turns) x the IFM group. The taps are padded with zeros to a multiple of 5
+ * (8-bit part-kernel-first), 10 (16-bit, and depthwise), or 1 (depth-first).
+ */
+struct walk85 {
+	const struct npu_wgeom *g;
+	const s16 *dec;
+	s16 *ohwi;
+	size_t n, limit;
+	bool dw, sp;
+	u32 iubd, round, sx, sy, step;
+};
+
+/* One tap: IFM groups x this stream's OFM channels (groups of 4) x the IFM group. */
+static void tap85(struct walk85 *wk, s64 o0, s64 i0, u32 wy, u32 wx)
+{
+	const struct npu_wgeom *g = wk->g;
+	u32 iui, ouz, oui, iz;
+
+	for (iui = 0; iui < wk->iubd; iui += wk->step) {
+		for (ouz = g->stream * 4; ouz < g->ofm_ublock_depth; ouz += 4 * g->streams) {
+			for (oui = 0; oui < 4; oui++) {
+				for (iz = 0; iz < wk->step; iz++) {
+					s64 i = i0 + iui + iz, o = o0 + ouz + oui;
+
+					if (wk->ohwi && i < g->ifm_depth && o < g->ofm_depth)
+						wk->ohwi[(((size_t)o * g->kh + wy) * g->kw + wx) *
+							 g->ifm_depth + (size_t)i] = wk->dec[wk->n];
+					wk->n++;
+				}
+			}
+		}
+	}
+}
+
+/* One OFM micro-block of one sub-kernel (at skx, sky; sw x sh taps): its taps, then padding. */
+static void brick85(struct walk85 *wk, s64 o0, s64 i0, u32 skx, u32 sky, u32 sw, u32 sh)
+{
+	const struct npu_wgeom *g = wk->g;
+	u32 left = npu_round_up(sw * sh, wk->round), phy, phx, ky, kx;
+
+	for (phy = 0; phy < wk->sy; phy++) {
+		u32 skh = (sh + wk->sy - 1 - phy) / wk->sy;
+
+		for (phx = 0; phx < wk->sx; phx++) {
+			u32 skw = (sw + wk->sx - 1 - phx) / wk->sx;
+
+			for (ky = 0; ky < skh; ky++) {
+				for (kx = 0; kx < skw && wk->n <= wk->limit; kx++) {
+					u32 x = ky % 2 ? skw - 1 - kx : kx;
+
+					left--;
+					tap85(wk, o0, i0, sky + phy + ky * wk->sy,
+					      skx + phx + x * wk->sx);
+					if (wk->dw && left % wk->round == 0)
+						wk->n += (u64)g->dw_pad * g->ofm_ublock_depth /
+							 g->streams;
+				}
+			}
+		}
+	}
+	if (left)
+		wk->n += (u64)(left + (wk->dw ? g->dw_pad : 0)) * wk->iubd *
+			 g->ofm_ublock_depth / g->streams;
+}
+
+/* One IFM block of one OFM block: sub-kernels (columns outer), IFM groups, OFM micro-blocks. */
+static void block85(struct walk85 *wk, u32 ob, u32 cobd, s64 ib, u32 cibd)
+{
+	const struct npu_wgeom *g = wk->g;
+	u32 dcx = 8 / g->dil_x, dcy = 8 / g->dil_y, skx, sky, iuo, ouo;
+
+	for (skx = 0; skx < g->kw; skx += dcx) {
+		u32 sw = min_u32(g->kw - skx, dcx);
+
+		for (sky = 0; sky < g->kh; sky += dcy) {
+			u32 sh = min_u32(g->kh - sky, dcy);
+
+			for (iuo = 0; iuo < cibd; iuo += wk->iubd)
+				for (ouo = 0; ouo < cobd && wk->n <= wk->limit;
+				     ouo += g->ofm_ublock_depth)
+					brick85(wk, (s64)ob + ouo, ib + iuo, skx, sky, sw, sh);
+		}
+	}
+}
+
+static size_t walk85(const struct npu_wgeom *g, const s16 *dec, s16 *ohwi, size_t limit)
+{
+	const bool pk = g->part_kernel, i16 = g->ifm_bits == 16;
+	const u32 ibd = g->ifm_block_depth;
+	struct walk85 wk = { .g = g, .dec = dec, .ohwi = ohwi, .limit = limit,
+			     .dw = g->depthwise, .sp = g->sparse };
+	s64 ib = 0, inc = -(s64)ibd;
+	u32 ob;
+
+	wk.iubd = pk ? (i16 && !wk.sp ? 8 : ibd) : wk.dw ? 1 : ibd;
+	wk.round = pk ? (i16 || wk.sp ? 10 : 5) : wk.dw ? 10 : 1;
+	wk.sy = pk || wk.dw ? g->stride_y : 1;
+	wk.sx = pk || wk.dw ? g->stride_x : 1;
+	wk.step = wk.dw ? 1 : wk.sp ? 16 : 8;
+	for (ob = 0; ob < g->ofm_depth && wk.n <= limit; ob += g->ofm_block_depth) {
+		u32 cobd = min_u32(g->ofm_block_depth, g->ofm_depth - ob);
+
+		inc = -inc;
+		for (; ib >= 0 && ib < (wk.dw ? 1 : (s64)g->ifm_depth); ib += inc)
+			block85(&wk, ob, cobd, ib,
+				wk.dw ? 1 : min_u32(ibd, g->ifm_depth - (u32)ib));
+		ib -= inc;	/* the next OFM block starts on the last IFM block */
+	}
+	return wk.n;
+}
+
+/*
+ * The U85 fast weight format: a 256-bit header (bit 0 raw, bit 1 two-bit palette, bits
+ * 104-111 the raw values' signed offset, then 16 palette entries of 9 bits, sign-magnitude with
+ * the sign in bit 0), then every weight as a 2-bit or 4-bit palette index or an 8-bit raw value
+ * minus the offset, LSB first.
+ */
+static enum npu_status fwd_decode(struct npu_state *st, const u8 *src, size_t len, s16 *out,
+				  size_t need)
+{
+	struct bits b = { src, (u64)len * 8, 0, false };
+	bool raw, small;
+	s16 pal[16];
+	s32 adjust;
+	u32 i, bits;
+	size_t n;
+
+	raw = get(&b, 1);
+	small = get(&b, 1);
+	b.pos = 104;
+	adjust = (s8)get(&b, 8);
+	for (i = 0; i < 16; i++) {
+		u32 v = get(&b, 9);
+
+		pal[i] = (v & 1) ? -(s16)(v >> 1) : (s16)(v >> 1);
+	}
+	bits = raw ? 8 : small ? 2 : 4;
+	for (n = 0; n < need; n++) {
+		u32 v = get(&b, bits);
+
+		out[n] = raw ? (s16)((s8)v - adjust) : pal[v];
+	}
+	if (b.err)
+		return npu_fail(st, NPU_ERR_WEIGHTS, "fast weight stream ends early");
+	st->res->bytes_read += len;
+	return NPU_OK;
+}
+
+enum npu_status npu85_weights_decode(struct npu_state *st, const u8 *src, size_t len,
+				     const struct npu_wgeom *g, s16 *ohwi, s16 *tmp, size_t ntmp)
+{
+	u8 *ws_end = st->ws + st->ws_size;
+	struct slice_ws *sws;
+	size_t need;
+	u8 *after;
+
+	if (!g->ofm_block_depth || !g->ifm_block_depth || !g->ofm_ublock_depth || !g->streams ||
+	    !g->stride_x || !g->stride_y || !g->dil_x || !g->dil_y || g->dil_x > 8 ||
+	    g->dil_y > 8)
+		return npu_fail(st, NPU_ERR_STREAM, "U85 weight geometry out of range");
+	need = walk85(g, NULL, NULL, ntmp);
+	if (need > ntmp)
+		return npu_fail(st, NPU_ERR_WORKSPACE, "workspace too small for decoded weights");
+	after = (u8 *)(tmp + need);
+	after += (8 - ((uintptr_t)after & 7)) & 7;
+	if (after > ws_end || (size_t)(ws_end - after) < sizeof(*sws))
+		return npu_fail(st, NPU_ERR_WORKSPACE, "workspace too small for the decoder");
+	sws = (struct slice_ws *)after;
+	if (g->fast ? fwd_decode(st, src, len, tmp, need) :
+		      mlw_decode(st, src, len, tmp, need, sws))
+		return st->res->status;
+	walk85(g, tmp, ohwi, need);
+	return NPU_OK;
+}

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 /*
  * libFuzzer harness for the NPU model. The first input byte picks what the rest is:
- *   even: a COP1 payload, run as a U55-128 payload against the KWS model's regions (its real
- *         weights and LUTs in a read-only copy of region 0, a zeroed arena);
- *   odd:  a whole .tflite file, parsed by the loader and, if it parses, run on its own regions.
- * NPU_FUZZ_MODEL names the KWS model (scripts/fuzz-npu sets it). Any status is fine; a crash,
- * a sanitizer report or a timeout is a bug.
+ *   bit 0 clear: a COP1 payload, run against a KWS model's regions (its real weights and LUTs
+ *         in a read-only copy of region 0, a zeroed arena);
+ *   bit 0 set: a whole .tflite file, parsed by the loader and, if it parses, run on its own
+ *         regions;
+ *   bit 1: on a U85-256 (with the U85 KWS model's regions) instead of a U55-128.
+ * NPU_FUZZ_MODEL and NPU_FUZZ_MODEL_U85 name the KWS models (scripts/fuzz-npu sets them). Any
+ * status is fine; a crash, a sanitizer report or a timeout is a bug.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,10 +15,15 @@
 
 #include "npu_model.h"
 
-static u8 *model_file, *flash, *arena, *ws;
-static size_t model_size;
-static struct npu_model kws;
-static struct npu_config cfg;
+struct target {
+	u8 *file, *flash;
+	size_t size;
+	struct npu_model kws;
+	struct npu_config cfg;
+};
+
+static struct target targets[2];	/* U55-128, U85-256 */
+static u8 *ws;
 
 static u8 *slurp(const char *path, size_t *size)
 {
@@ -42,29 +49,35 @@ static u8 *slurp(const char *path, size_t *size)
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 
-int LLVMFuzzerInitialize(int *argc, char ***argv)
+static void target_open(struct target *t, const char *env, const char *npu)
 {
-	const char *path = getenv("NPU_FUZZ_MODEL");
+	const char *path = getenv(env);
 
-	(void)argc;
-	(void)argv;
-	model_file = path ? slurp(path, &model_size) : NULL;
-	if (!model_file || npu_model_parse(model_file, model_size, &kws)) {
-		fprintf(stderr, "set NPU_FUZZ_MODEL to a Vela U55-128 .tflite\n");
+	t->file = path ? slurp(path, &t->size) : NULL;
+	if (!t->file || npu_model_parse(t->file, t->size, &t->kws)) {
+		fprintf(stderr, "set %s to the Vela %s KWS .tflite\n", env, npu);
 		exit(2);
 	}
-	flash = malloc(kws.regions[0].size);
-	memcpy(flash, kws.regions[0].data, kws.regions[0].size);
+	t->flash = malloc(t->kws.regions[0].size);
+	memcpy(t->flash, t->kws.regions[0].data, t->kws.regions[0].size);
+	t->cfg.hw = npu_hw_find(npu);
+	t->cfg.workspace = ws;
+	t->cfg.workspace_size = NPU_WORKSPACE_DEFAULT;
+	t->cfg.max_commands = 1 << 16;
+	t->cfg.max_work = 1 << 19;	/* keeps each run well under the fuzzer's timeout */
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
 	ws = aligned_alloc(8, NPU_WORKSPACE_DEFAULT);
-	cfg.hw = npu_hw_find("u55-128");
-	cfg.workspace = ws;
-	cfg.workspace_size = NPU_WORKSPACE_DEFAULT;
-	cfg.max_commands = 1 << 16;
-	cfg.max_work = 1 << 19;	/* keeps each run well under the fuzzer's timeout */
+	target_open(&targets[0], "NPU_FUZZ_MODEL", "u55-128");
+	target_open(&targets[1], "NPU_FUZZ_MODEL_U85", "u85-256");
 	return 0;
 }
 
-static void run_tflite(const u8 *data, size_t size)
+static void run_tflite(const struct target *t, const u8 *data, size_t size)
 {
 	struct npu_region regions[NPU_REGIONS];
 	struct npu_result res;
@@ -75,29 +88,31 @@ static void run_tflite(const u8 *data, size_t size)
 		return;
 	a = calloc(1, m.arena_size ? m.arena_size : 1);
 	npu_model_regions(&m, a, NULL, regions);
-	npu_run(&cfg, m.cop1, m.cop1_size, regions, &res);
+	npu_run(&t->cfg, m.cop1, m.cop1_size, regions, &res);
 	free(a);
 }
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	struct npu_region regions[NPU_REGIONS];
+	const struct target *t;
 	struct npu_result res;
-	u8 *payload;
+	u8 *payload, *arena;
 
 	if (!size)
 		return 0;
+	t = &targets[(data[0] >> 1) & 1];
 	if (data[0] & 1) {
-		run_tflite(data + 1, size - 1);
+		run_tflite(t, data + 1, size - 1);
 		return 0;
 	}
 	/* Exact-size copies, so that ASan catches any read past the input. */
 	payload = malloc(size - 1 ? size - 1 : 1);
 	memcpy(payload, data + 1, size - 1);
-	arena = calloc(1, kws.arena_size);
-	npu_model_regions(&kws, arena, NULL, regions);
-	regions[0].base = flash;	/* region 0 stays read-only: writes must be refused */
-	npu_run(&cfg, payload, size - 1, regions, &res);
+	arena = calloc(1, t->kws.arena_size);
+	npu_model_regions(&t->kws, arena, NULL, regions);
+	regions[0].base = t->flash;	/* region 0 stays read-only: writes must be refused */
+	npu_run(&t->cfg, payload, size - 1, regions, &res);
 	free(arena);
 	free(payload);
 	return 0;

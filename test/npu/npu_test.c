@@ -376,15 +376,285 @@ static void test_huge_window(void)
 	rig_close(&r);
 }
 
-/* Flips bits in the payload and the read-only region: any status, but no crash (ASan). */
-static void test_corruption(void)
+static void n_detail(char *d, size_t n, const struct rig *r)
 {
+	snprintf(d, n, "status %s (%s), out %02x %02x %02x %02x", npu_status_name(r->res.status),
+		 r->res.message ? r->res.message : "-", r->arena[16], r->arena[17], r->arena[18],
+		 r->arena[19]);
+}
+
+/* A hand-made U85-256 payload: the KWS model's CONFIG and ID, then @cmds. */
+static void rig_u85(struct rig *r, const u32 *cmds, u32 words)
+{
+	u32 i;
+
+	rig_open(r, "kws_cnn_small_int8_u85-256_vela.tflite", "u85-256");
+	r->payload_size = 32 + 4 * words;
+	r->payload = realloc(r->payload, r->payload_size);
+	memcpy(r->payload, r->m.cop1, 16);			/* fourcc, CONFIG, config, ID */
+	for (i = 16; i < 28; i += 4)
+		put32(r->payload + i, 0x05);			/* NOP padding */
+	put32(r->payload + 28, 0x02 | words << 16);		/* CMDSTREAM */
+	for (i = 0; i < words; i++)
+		put32(r->payload + 32 + 4 * i, cmds[i]);
+}
+
+#define C0(op, v) ((op) | (u32)(v) << 16)
+#define C1(op, v) ((op) | NPU_CMD1_FLAG), (u32)(v)
+/* IFM: 4 signed 8-bit values at region 0, offset 0 (the model's own bytes). */
+#define U85_IFM C0(NPU_SET_IFM_REGION, 0), C0(NPU_SET_IFM_PRECISION, 1), \
+	C0(NPU_SET_IFM_DEPTH_M1, 3), C1(NPU_SET_IFM_STRIDE_C, 1), C1(NPU_SET_IFM_STRIDE_X, 4), \
+	C1(NPU_SET_IFM_STRIDE_Y, 4), C1(NPU_SET_IFM_SCALE, 1), C1(NPU_SET_IFM2_SCALE, 1), \
+	C1(NPU_SET_OFM_SCALE, 1), C0(NPU_SET_OFM_DEPTH_M1, 3)
+/* IFM2: the scalar OP_SCALAR (storage NONE, broadcast SCALAR). */
+#define U85_SCALAR(v) C0(NPU_SET_IFM2_PRECISION, 1 | 3u << 14), C1(NPU_SET_OP_SCALAR, v), \
+	C0(NPU_SET_IFM2_BROADCAST, NPU85_BCAST_SCALAR)
+/* OFM: 32-bit, chained into chain buffer n. */
+#define U85_OFM_CHAIN(n) C0(NPU_SET_OFM_PRECISION, 1 | 2u << 1 | 2u << 14), \
+	C0(NPU_SET_OFM_REGION, n), C0(NPU_SET_ACTIVATION, NPU85_ACT_NO_CLIP)
+
+/*
+ * U85 chaining, scalars and the output stage on hand-made streams: ifm + 10 goes through chain
+ * buffer 1 and + 5 into the arena as int8, clamped to [-100, 100]; then malformed variants.
+ */
+static void test_u85(void)
+{
+	const u32 ok[] = {
+		U85_IFM, U85_SCALAR(10), U85_OFM_CHAIN(1), C0(NPU_OP_ELEMENTWISE, NPU_EW_ADD),
+		C0(NPU_SET_IFM_PRECISION, 1 | 2u << 2 | 2u << 14), C0(NPU_SET_IFM_REGION, 1),
+		C1(NPU_SET_OP_SCALAR, 5), C0(NPU_SET_OFM_PRECISION, 1), C0(NPU_SET_OFM_REGION, 1),
+		C1(NPU_SET_OFM_BASE0, 16), C1(NPU_SET_OFM_STRIDE_C, 1), C1(NPU_SET_OFM_STRIDE_X, 4),
+		C1(NPU_SET_OFM_STRIDE_Y, 4), C0(NPU_SET_ACTIVATION, 0),
+		C0(NPU_SET_ACTIVATION_MIN, (u16)-100), C0(NPU_SET_ACTIVATION_MAX, 100),
+		C0(NPU_OP_ELEMENTWISE, NPU_EW_ADD), NPU_OP_STOP,
+	};
+	const u32 unwritten[] = {	/* reads chain buffer 3, which nothing wrote */
+		U85_IFM, U85_SCALAR(1), C0(NPU_SET_IFM_PRECISION, 1 | 2u << 14),
+		C0(NPU_SET_IFM_REGION, 3), U85_OFM_CHAIN(1), C0(NPU_OP_ELEMENTWISE, NPU_EW_ADD),
+		NPU_OP_STOP,
+	};
+	const u32 too_big[] = {		/* 64 x 512 32-bit values: 128 KiB, the buffer holds 16 */
+		U85_IFM, U85_SCALAR(1), U85_OFM_CHAIN(0), C0(NPU_SET_OFM_WIDTH_M1, 63),
+		C0(NPU_SET_OFM_DEPTH_M1, 511), C0(NPU_SET_IFM_BROADCAST, NPU_BCAST_W | NPU_BCAST_C),
+		C0(NPU_OP_ELEMENTWISE, NPU_EW_ADD), NPU_OP_STOP,
+	};
+	const u32 not_scalar[] = {	/* storage NONE without the SCALAR broadcast */
+		U85_IFM, U85_SCALAR(1), C0(NPU_SET_IFM2_BROADCAST, 0), U85_OFM_CHAIN(0),
+		C0(NPU_OP_ELEMENTWISE, NPU_EW_ADD), NPU_OP_STOP,
+	};
+	const u32 lut_past[] = {	/* int8 -> int32 LUT (1 KiB) in table 2: past 2 KiB */
+		U85_IFM, U85_SCALAR(1), U85_OFM_CHAIN(0),
+		C0(NPU_SET_ACTIVATION, NPU85_ACT_LUT_S8_S32 | 2u << 5 | NPU85_ACT_NO_CLIP),
+		C0(NPU_OP_ELEMENTWISE, NPU_EW_ADD), NPU_OP_STOP,
+	};
+	const u32 div[] = { U85_IFM, U85_SCALAR(1), U85_OFM_CHAIN(0), C0(NPU_OP_ELEMENTWISE, 11),
+			    NPU_OP_STOP };
+	const u32 reserved[] = { U85_IFM, U85_SCALAR(1), U85_OFM_CHAIN(0),
+				 C0(NPU_OP_ELEMENTWISE, 12), NPU_OP_STOP };
+	const u32 rounding[] = {	/* OFM rounding TRUNCATE_TO_LOWER */
+		U85_IFM, U85_SCALAR(1), U85_OFM_CHAIN(0), C1(NPU_SET_OFM_SCALE | 5u << 29, 1),
+		C0(NPU_OP_ELEMENTWISE, NPU_EW_ADD), NPU_OP_STOP,
+	};
+	const u32 resize[] = { C0(NPU_OP_RESIZE, 0), NPU_OP_STOP };
+	struct {
+		const u32 *cmds;
+		u32 words;
+		enum npu_status want;
+		const char *name;
+	} bad[] = {
+		{ unwritten, sizeof(unwritten) / 4, NPU_ERR_REGION,
+		  "U85 chained IFM from an unwritten chain buffer: ERR_REGION" },
+		{ too_big, sizeof(too_big) / 4, NPU_ERR_REGION,
+		  "U85 chained OFM larger than the chain buffer: ERR_REGION" },
+		{ not_scalar, sizeof(not_scalar) / 4, NPU_ERR_STREAM,
+		  "U85 scalar IFM2 without the SCALAR broadcast: ERR_STREAM" },
+		{ lut_past, sizeof(lut_past) / 4, NPU_ERR_STREAM,
+		  "U85 LUT table past the LUT memory: ERR_STREAM" },
+		{ div, sizeof(div) / 4, NPU_ERR_UNSUPPORTED,
+		  "U85 elementwise DIV: ERR_UNSUPPORTED" },
+		{ reserved, sizeof(reserved) / 4, NPU_ERR_STREAM,
+		  "U85 reserved elementwise mode 12: ERR_STREAM" },
+		{ rounding, sizeof(rounding) / 4, NPU_ERR_UNSUPPORTED,
+		  "U85 OFM rounding TRUNCATE_TO_LOWER: ERR_UNSUPPORTED" },
+		{ resize, sizeof(resize) / 4, NPU_ERR_UNSUPPORTED,
+		  "U85 NPU_OP_RESIZE: ERR_UNSUPPORTED" },
+	};
+	char detail[160];
+	struct rig r;
+	unsigned int i;
+	bool same = true;
+
+	rig_u85(&r, ok, sizeof(ok) / 4);
+	rig_run(&r, r.payload_size);
+	n_detail(detail, sizeof(detail), &r);
+	for (i = 0; i < 4; i++) {
+		s32 v = (s8)r.regions[0].base[i] + 15;
+
+		v = v < -100 ? -100 : v > 100 ? 100 : v;
+		same &= (s8)r.arena[16 + i] == v;
+	}
+	check(r.res.status == NPU_OK && same,
+	      "U85 chained elementwise ops with scalars: (ifm + 10) + 5, clamped to +-100", detail);
+	rig_close(&r);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		rig_u85(&r, bad[i].cmds, bad[i].words);
+		check(rig_run(&r, r.payload_size) == bad[i].want, bad[i].name,
+		      npu_status_name(r.res.status));
+		rig_close(&r);
+	}
+}
+
+/* LSB-first bit writer for hand-made weight streams. */
+static void put_bits(u8 *buf, u32 *pos, u32 n, u32 v)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++, (*pos)++)
+		if (v >> i & 1)
+			buf[*pos >> 3] |= 1u << (*pos & 7);
+}
+
+/*
+ * The U85 fast weight format on a hand-made 1x1 convolution (8 -> 8 channels, depth-first, one
+ * micro-block): raw 8-bit values, a 4-bit and a 2-bit palette, each giving the exact sums
+ * of ifm * w that the test works out itself. Vela chose no fast weights for the corpus, so
+ * this checks the decoder against the format as Vela's encoder writes it, not against hardware.
+ */
+static void test_u85_fast_weights(void)
+{
+	const u32 wbase = 4096;
+	const u32 cmds[] = {
+		C0(NPU_SET_IFM_REGION, 0), C0(NPU_SET_IFM_PRECISION, 1), C0(NPU_SET_IFM_DEPTH_M1, 7),
+		C1(NPU_SET_IFM_STRIDE_C, 1), C1(NPU_SET_IFM_STRIDE_X, 8), C1(NPU_SET_IFM_STRIDE_Y, 8),
+		C0(NPU_SET_OFM_REGION, 1), C0(NPU_SET_OFM_PRECISION, 1 | 2u << 1 | 0x100),
+		C0(NPU_SET_OFM_DEPTH_M1, 7), C1(NPU_SET_OFM_STRIDE_C, 4), C1(NPU_SET_OFM_STRIDE_X, 32),
+		C1(NPU_SET_OFM_STRIDE_Y, 32), C1(NPU_SET_OFM_SCALE, 1),
+		C0(NPU_SET_ACTIVATION, NPU85_ACT_NO_CLIP), C0(NPU_SET_ACC_FORMAT, 2u << 8),
+		C0(NPU_SET_OFM_BLK_DEPTH_M1, 7), C0(NPU_SET_WEIGHT_FORMAT, NPU85_WEIGHT_FAST),
+		C0(NPU_SET_WEIGHT_REGION, 0), C1(NPU_SET_WEIGHT_BASE, wbase),
+		C1(NPU_SET_WEIGHT_LENGTH, 544), C0(NPU_OP_CONV, 0), NPU_OP_STOP,
+	};
+	static const char *const names[3] = { "raw", "4-bit palette", "2-bit palette" };
+	struct rig r;
+	u8 *flash;
+	int mode;
+
+	for (mode = 0; mode < 3; mode++) {
+		s16 w[8][8];
+		u8 *ws8;
+		u32 pos = 0, o, i, p;
+		bool same = true;
+		char name[128], detail[128] = "";
+
+		rig_u85(&r, cmds, sizeof(cmds) / 4);
+		flash = malloc(r.regions[0].size);
+		memcpy(flash, r.regions[0].base, r.regions[0].size);
+		r.regions[0].base = flash;
+		ws8 = flash + wbase;
+		memset(ws8, 0, 544);
+		for (o = 0; o < 8; o++)
+			for (i = 0; i < 8; i++)
+				w[o][i] = mode == 0 ? (s16)(o * 8 + i) - 31 :
+					  mode == 1 ? (s16)((o + 3 * i) % 11) - 5 :
+						      (s16)((o + i) % 4) - 2;
+		put_bits(ws8, &pos, 1, mode == 0);	/* raw */
+		put_bits(ws8, &pos, 1, mode == 2);	/* 2-bit palette */
+		pos = 104;
+		put_bits(ws8, &pos, 8, 0);		/* raw offset */
+		for (i = 0; i < 16; i++) {	/* palette: -5..10 (-2..13), sign in bit 0 */
+			s32 v = (s32)i - (mode == 2 ? 2 : 5);
+
+			put_bits(ws8, &pos, 9, v < 0 ? (u32)(-v) << 1 | 1 : (u32)v << 1);
+		}
+		/* Depth-first order: 8 IFM groups of 8, 2 OFM groups of 4, 4 OFM, 8 IFM. */
+		for (p = 0; p < 512; p++) {
+			u32 ig = p / 64, og = p / 32 % 2, oi = p / 8 % 4, iz = p % 8;
+			u32 ii = ig * 8 + iz, oo = og * 4 + oi;
+			s16 v = ii < 8 ? w[oo][ii] : 0;
+
+			put_bits(ws8, &pos, mode == 0 ? 8 : mode == 1 ? 4 : 2,
+				 mode == 0 ? (u32)(u8)v : (u32)(v + (mode == 2 ? 2 : 5)));
+		}
+		rig_run(&r, r.payload_size);
+		for (o = 0; o < 8; o++) {
+			s32 sum = 0, got = (s32)npu_le32(r.arena + 4 * o);
+
+			for (i = 0; i < 8; i++)
+				sum += (s8)flash[i] * w[o][i];
+			if (got != sum && same) {
+				same = false;
+				snprintf(detail, sizeof(detail), "OFM channel %u: %d, want %d", o, got,
+					 sum);
+			}
+		}
+		snprintf(name, sizeof(name),
+			 "U85 fast weight format, %s: 1x1 convolution gives the exact sums",
+			 names[mode]);
+		check(r.res.status == NPU_OK && same, name,
+		      detail[0] ? detail : npu_status_name(r.res.status));
+		rig_close(&r);
+		free(flash);
+	}
+}
+
+/* Inputs the fuzzer found (test/fixtures/npu-fuzz): each must end in a status, under ASan. */
+static void test_fuzz_regressions(void)
+{
+	static const char *const npus[] = { "u55-128", "u85-256" };
+	char path[1024], detail[160] = "";
+	struct npu_region regions[NPU_REGIONS];
+	struct npu_result res;
+	struct npu_model m;
+	size_t size, r;
+	bool inside = true;
+	unsigned int k;
+	u8 *file, *arena;
+
+	snprintf(path, sizeof(path), "%s/../../npu-fuzz/empty-readonly-region.tflite", dir);
+	file = npu_read_file(path, &size);
+	if (npu_model_parse(file, size, &m)) {
+		check(false, "fuzz input empty-readonly-region: parses", m.message);
+		free(file);
+		return;
+	}
+	arena = calloc(1, m.arena_size ? m.arena_size : 1);
+	npu_model_regions(&m, arena, NULL, regions);
+	for (r = 0; r < NPU_REGIONS; r++) {
+		const u8 *b = regions[r].base;
+
+		if (!b || m.regions[r].data)
+			continue;
+		if (b < arena || b + regions[r].size > arena + m.arena_size) {
+			inside = false;
+			snprintf(detail, sizeof(detail), "region %zu: arena%+td, %zu bytes", r,
+				 b - arena, regions[r].size);
+		}
+	}
+	check(inside, "fuzz input empty-readonly-region: every arena region inside the arena",
+	      detail);
+	for (k = 0; k < 2; k++) {
+		struct npu_config cfg = { .hw = npu_hw_find(npus[k]), .workspace = ws,
+					  .workspace_size = NPU_WORKSPACE_DEFAULT };
+
+		npu_run(&cfg, m.cop1, m.cop1_size, regions, &res);
+	}
+	check(true, "fuzz input empty-readonly-region: runs on U55-128 and U85-256 to a status",
+	      "");
+	free(arena);
+	free(file);
+}
+
+/* Flips bits in the payload and the read-only region: any status, but no crash (ASan). */
+static void test_corruption(const char *npu)
+{
+	char model[128], name[128];
 	struct rig r;
 	u8 *flash;
 	size_t start, i;
 	u32 seed = 12345, ok = 0, err = 0;
 
-	rig_open(&r, "kws_cnn_small_int8_u55-128_vela.tflite", "u55-128");
+	snprintf(model, sizeof(model), "kws_cnn_small_int8_%s_vela.tflite", npu);
+	rig_open(&r, model, npu);
 	start = stream_start(&r);
 	flash = malloc(r.regions[0].size);
 	memcpy(flash, r.regions[0].base, r.regions[0].size);
@@ -407,8 +677,9 @@ static void test_corruption(void)
 		else
 			err++;
 	}
-	printf("# corruption: %u ran to STOP, %u refused\n", ok, err);
-	check(ok + err == 200, "200 corrupted payloads and weight streams: no crash", "");
+	printf("# corruption %s: %u ran to STOP, %u refused\n", npu, ok, err);
+	snprintf(name, sizeof(name), "%s: 200 corrupted payloads and weight streams: no crash", npu);
+	check(ok + err == 200, name, "");
 	free(flash);
 	rig_close(&r);
 }
@@ -474,7 +745,8 @@ static enum npu_status expected_status(const char *name, const char *npu)
 static void test_corpus(void)
 {
 	static const char *const npus[] = { "u55-32", "u55-64", "u55-128", "u55-256",
-					    "u65-256", "u65-512", "u85-256" };
+					    "u65-256", "u65-512", "u85-128", "u85-256",
+					    "u85-512", "u85-1024", "u85-2048" };
 	char path[1024], name[128], npu[32], detail[1024];
 	unsigned int k;
 
@@ -543,13 +815,17 @@ int main(int argc, char **argv)
 	test_rounding();
 	test_kws("u55-128", true);
 	test_kws("u65-256", true);
-	test_kws("u85-256", false);
+	test_kws("u85-256", true);
 	test_model_parse();
 	test_config();
 	test_payload();
 	test_stream();
 	test_huge_window();
-	test_corruption();
+	test_u85();
+	test_u85_fast_weights();
+	test_fuzz_regressions();
+	test_corruption("u55-128");
+	test_corruption("u85-256");
 	test_corpus();
 	free(ws);
 	printf("%d passed, %d failed\n", passed, failed);

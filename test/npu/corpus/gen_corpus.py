@@ -24,7 +24,8 @@ from ethosu.vela.tflite import (AddOptions, Buffer, BuiltinOperator, BuiltinOpti
                                 SubOptions, Tensor, TransposeConvOptions)
 
 NPUS = ["ethos-u55-32", "ethos-u55-64", "ethos-u55-128", "ethos-u55-256", "ethos-u65-256",
-        "ethos-u65-512", "ethos-u85-256"]
+        "ethos-u65-512", "ethos-u85-128", "ethos-u85-256", "ethos-u85-512", "ethos-u85-1024",
+        "ethos-u85-2048"]
 INT8, INT32, INT16, INT64 = 9, 2, 7, 4
 SAME, VALID = 0, 1
 
@@ -352,6 +353,16 @@ def cases(rng):
     yield resize_nearest_case(rng, "resize_nearest_x2", 3, 4, 5, 2)
 
 
+def int16_cases(rng):
+    """int16 tanh and logistic (Vela: the TANH/SIGMOID activations). Their own generator, so
+    that adding them left every earlier case byte for byte as it was."""
+    B = BuiltinOperator.BuiltinOperator
+    for name, code in (("tanh_int16", B.TANH), ("logistic_int16", B.LOGISTIC)):
+        ifm = act("ifm", [1, 4, 4, 8], rng.uniform(2.0, 8.0) / 32768, 0, INT16)
+        ofm = act("ofm", [1, 4, 4, 8], 1.0 / 32768, 0, INT16)
+        yield name, write_model([ifm, ofm], code, 0, None, [0], [1])
+
+
 def golden(model_path, inp):
     from tflite_micro.python.tflite_micro import runtime
     it = runtime.Interpreter.from_file(model_path)
@@ -399,14 +410,19 @@ def main():
         for f in sorted(os.listdir(plain)):
             if f.endswith(".tflite"):
                 models.append(("plain_" + f[:-len(".tflite")], open(os.path.join(plain, f), "rb").read()))
+    rng16 = np.random.default_rng(2026120216)
+    models = [(n, d, None) for n, d in models] + [(n, d, rng16) for n, d in int16_cases(rng16)]
     lines = []
     with tempfile.TemporaryDirectory() as tmp:
-        for name, data in models:
+        for name, data, own in models:
             if only and name not in only.split(","):
                 continue
             src = os.path.join(tmp, name + ".tflite")
             open(src, "wb").write(data)
-            inp = rng.integers(-128, 128, input_size(src)).astype(np.int8).tobytes()
+            if own:
+                inp = own.integers(-32768, 32768, input_size(src) // 2).astype(np.int16).tobytes()
+            else:
+                inp = rng.integers(-128, 128, input_size(src)).astype(np.int8).tobytes()
             open(os.path.join(out, name + "_input.bin"), "wb").write(inp)
             open(os.path.join(out, name + "_golden.bin"), "wb").write(golden(src, inp))
             for npu in NPUS:
