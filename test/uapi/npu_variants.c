@@ -88,7 +88,7 @@ static void four_npus(void)
 	job_init(&j);
 	t_begin("reload: four subsystems u85-256,u55-256,u65-256,u55-128: per-NPU PMU counters");
 	CHECK(!module_load("emulator/ethosu_emu.ko",
-			   "subsystems=4 npus=u85-256,u55-256,u65-256,u55-128"),
+			   "subsystems=4 npus=u85-256,u55-256,u65-256,u55-128 npu_model=0"),
 	      "load: %s", strerror(errno));
 	for (s = 0; s < 4; s++) {
 		CHECK_SYS(dev, dev_open(s));
