@@ -42,8 +42,7 @@ static const struct emu_npu emu_npus[] = {
 };
 
 /* For messages: every name the npus parameter takes. */
-const char emu_npu_names[] =
-	"u55-32, u55-64, u55-128, u55-256, u65-256, u65-512, u85-128, u85-256, u85-512, u85-1024, u85-2048";
+const char emu_npu_names[] = "u55-32/64/128/256, u65-256/512, u85-128/256/512/1024/2048";
 
 /* Subsystem N gets this NPU unless the npus parameter says otherwise. */
 static const char *const emu_npu_defaults[] = { "u55-128", "u65-256", "u85-256", "u55-256" };
