@@ -205,7 +205,8 @@ extern struct workqueue_struct *emu_ctl_wq;
 const struct emu_npu *emu_npu_find(const char *name);
 const struct emu_npu *emu_npu_default(unsigned int index);
 int emu_npu_check_table(void);
-extern const char emu_npu_names[];
+/* For messages: every name the npus parameter takes. */
+#define EMU_NPU_NAMES "u55-32/64/128/256, u65-256/512, u85-128/256/512/1024/2048"
 
 /* emu_rpmsg.c */
 extern const struct rpmsg_device_ops emu_dev_ops;

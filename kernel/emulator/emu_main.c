@@ -151,7 +151,7 @@ static int emu_check_params(const struct emu_npu **npu)
 	for (i = 0; i < subsystems; i++) {
 		npu[i] = i < npus_count ? emu_npu_find(npus[i]) : emu_npu_default(i);
 		if (!npu[i]) {
-			pr_err("ethosu_emu: npus: unknown NPU '%s' (%s)\n", npus[i], emu_npu_names);
+			pr_err("ethosu_emu: npus: unknown NPU '%s' (" EMU_NPU_NAMES ")\n", npus[i]);
 			return -EINVAL;
 		}
 	}

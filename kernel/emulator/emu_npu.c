@@ -41,9 +41,6 @@ static const struct emu_npu emu_npus[] = {
 	{ .name = "u85-2048", .id = EMU_ID_U85, .config = 0x2000261b, .pmu_counters = 8 },
 };
 
-/* For messages: every name the npus parameter takes. */
-const char emu_npu_names[] = "u55-32/64/128/256, u65-256/512, u85-128/256/512/1024/2048";
-
 /* Subsystem N gets this NPU unless the npus parameter says otherwise. */
 static const char *const emu_npu_defaults[] = { "u55-128", "u65-256", "u85-256", "u55-256" };
 
