@@ -33,7 +33,9 @@ const got = top(out);
 const want = top(hw);
 console.log(`output bytes:   ${hex(out)}`);
 console.log(`hardware bytes: ${hex(hw)}`);
-console.log(`top label: "${got.label}", score ${got.score.toFixed(4)} (hardware: "${want.label}", ${want.score.toFixed(4)})`);
+console.log(
+  `top label: "${got.label}", score ${got.score.toFixed(4)} (hardware: "${want.label}", ${want.score.toFixed(4)})`,
+);
 if (!out.equals(hw)) {
   let i = 0;
   while (i < out.length && out[i] === hw[i]) i++;

@@ -208,9 +208,11 @@ out:
 /* The NPU model runs off the message worker: a PING answers while a model inference is active. */
 static void ping_while_running(void)
 {
+	struct ethosu_uapi_device_capabilities caps, want;
 	struct ethosu_uapi_result_status st;
 	int s = subsystem_of("u55-128"), dev = -1, net = -1, r;
 	long long old = -1;
+	char why[128];
 	struct job j;
 
 	job_init(&j);
@@ -226,6 +228,9 @@ static void ping_while_running(void)
 	memcpy(j.ifm_map[0], input, KWS_IN);
 	CHECK_SYS(r, job_start(&j, net, NULL, 0));
 	CHECK_EQ(ioctl(dev, ETHOSU_IOCTL_PING), 0);
+	CHECK_SYS(r, ioctl(dev, ETHOSU_IOCTL_CAPABILITIES_REQ, &caps));
+	CHECK(!emu_expected_caps("u55-128", &want), "no expectation for u55-128");
+	CHECK(!caps_diff(&caps, &want, why, sizeof(why)), "%s", why);
 	CHECK(inf_state(j.inf) == ETHOSU_UAPI_STATUS_RUNNING, "inference is not running");
 	CHECK_DONE(j.inf, WAIT_MS);
 	CHECK_SYS(r, inf_status(j.inf, &st));
