@@ -19,6 +19,13 @@
 #include "emu.h"
 #include "npu_model.h"
 
+/*
+ * The model's work limit (element accesses, weights, DMA bytes) for one run: a KWS inference
+ * takes 2.6 million, so this allows networks about 12 times larger, and keeps a hostile stream
+ * to well under a second of kernel time (npu_run has no scheduling point inside).
+ */
+#define EMU_MODEL_MAX_WORK (1ull << 25)
+
 /* Bytes the model's memory moves per cycle in the cycle estimate: one 128-bit AXI beat. */
 #define EMU_BYTES_PER_CYCLE 16
 
@@ -106,14 +113,18 @@ static void emu_model_exec(struct emu_subsys *ss, struct emu_inference *inf)
 	const char *why = NULL;
 	struct emu_model_run *r;
 	enum npu_status st;
-	u64 off = 0, us;
+	u64 off = 0, total = 0, us;
 	ktime_t t0;
 	u32 i;
 	int ret;
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
-	if (!r)
-		return; /* the formula path's checks then fail it too */
+	if (!r) {
+		/* Which path the network takes is unknown: fail it rather than guess. */
+		mo->used = true;
+		mo->status = ETHOSU_RPMSG_STATUS_ERROR;
+		return;
+	}
 	ret = emu_net_load(ss, &req->network, &r->file, &r->file_size);
 	if (ret || emu_tflite_parse(r->file, r->file_size, &r->info) || !r->info.ethosu_only) {
 		if (ret == -EFBIG) {
@@ -156,6 +167,7 @@ static void emu_model_exec(struct emu_subsys *ss, struct emu_inference *inf)
 	}
 
 	npu_model_regions(&r->m, r->arena, r->fast, r->regions);
+	cfg.max_work = EMU_MODEL_MAX_WORK;
 	cfg.workspace = ss->model_workspace;
 	cfg.workspace_size = NPU_WORKSPACE_DEFAULT;
 	t0 = ktime_get();
@@ -169,7 +181,9 @@ static void emu_model_exec(struct emu_subsys *ss, struct emu_inference *inf)
 		goto out_counted;
 	}
 
-	mo->ofm = kvmalloc(r->m.arena_size ? r->m.arena_size : 1, GFP_KERNEL | __GFP_NOWARN);
+	for (i = 0; i < r->m.n_ofm; i++)
+		total += r->m.ofm[i].size;
+	mo->ofm = kvmalloc(total ? total : 1, GFP_KERNEL | __GFP_NOWARN);
 	if (!mo->ofm) {
 		why = "out of memory for the OFMs";
 		goto out;
