@@ -24,7 +24,7 @@
  * takes 2.6 million, so this allows networks about 12 times larger, and keeps a hostile stream
  * to well under a second of kernel time (npu_run has no scheduling point inside).
  */
-#define EMU_MODEL_MAX_WORK (1ull << 25)
+#define EMU_MODEL_MAX_WORK BIT_ULL(25)
 
 /* Bytes the model's memory moves per cycle in the cycle estimate: one 128-bit AXI beat. */
 #define EMU_BYTES_PER_CYCLE 16
