@@ -34,19 +34,29 @@
 /* Built-in networks whose parsed info a subsystem keeps, like firmware with compiled-in models. */
 #define EMU_NET_CACHE 8
 
+/* Largest network the NPU model path copies in, and largest arena or fast memory it allocates. */
+#define EMU_MODEL_MAX_BYTES (32u << 20)
+#define EMU_ARENA_MAX_BYTES (64u << 20)
+
+/* One NPU configuration: its ID and CONFIG register values (emu_npu.c, docs/emulator.md). */
 struct emu_npu {
 	const char *name;
-	u32 version_status;
-	u32 version_minor;
-	u32 version_major;
-	u32 product_major;
-	u32 arch_patch_rev;
-	u32 arch_minor_rev;
-	u32 arch_major_rev;
-	u32 macs_per_cc;
-	u32 cmd_stream_version;
+	u32 id;
+	u32 config;
 	unsigned int pmu_counters;
 };
+
+/* Fields of the ID register, low bits first. */
+#define EMU_ID_VERSION_STATUS(id) ((id) & 0xf)
+#define EMU_ID_VERSION_MINOR(id) (((id) >> 4) & 0xf)
+#define EMU_ID_VERSION_MAJOR(id) (((id) >> 8) & 0xf)
+#define EMU_ID_PRODUCT_MAJOR(id) (((id) >> 12) & 0xf)
+#define EMU_ID_ARCH_PATCH(id) (((id) >> 16) & 0xf)
+#define EMU_ID_ARCH_MINOR(id) (((id) >> 20) & 0xff)
+#define EMU_ID_ARCH_MAJOR(id) (((id) >> 28) & 0xf)
+/* Fields of the CONFIG register: log2 of the MACs per cycle, command stream version. */
+#define EMU_CONFIG_MACS_PER_CC(cfg) ((cfg) & 0xf)
+#define EMU_CONFIG_CMD_STREAM_VERSION(cfg) (((cfg) >> 4) & 0xf)
 
 /* One message in the ring; gen and src say where the answer goes. */
 struct emu_slot {
@@ -68,11 +78,25 @@ struct emu_reply {
 	u32 addr;
 };
 
+/* What the NPU model path (emu_model.c) left for the completion of an active inference. */
+struct emu_model_out {
+	bool used;		/* the network took the model path */
+	u32 status;		/* ETHOSU_RPMSG_STATUS_OK or _ERROR */
+	u8 *ofm;		/* the OFMs' bytes, concatenated (kvmalloc) */
+	u32 ofm_count;
+	u32 ofm_size[ETHOSU_RPMSG_BUFFER_MAX];
+	u64 mac_cycles;		/* estimated: MACs / MACs per cycle, rounded up */
+	u64 cycles;		/* estimated active cycles: mac_cycles + bytes moved / 16 */
+};
+
 struct emu_inference {
 	struct list_head node;
 	struct emu_reply to;
 	u64 msg_id;
 	struct ethosu_rpmsg_inference_req req;
+	unsigned long started;		/* jiffies when it became active */
+	unsigned long latency;		/* its latency_us in jiffies, taken when it became active */
+	struct emu_model_out model;
 };
 
 enum emu_corrupt {
@@ -92,6 +116,10 @@ struct emu_stats {
 	u64 tx_delivered;
 	u64 tx_dropped;
 	u64 foreign_hook_calls; /* the decoy platform_data's function was called */
+	u64 model_ok;		/* inferences the NPU model ran to the end */
+	u64 model_error;	/* model-path inferences that failed (bad network, model error) */
+	u64 model_last_us;	/* time the last model run took */
+	u64 model_max_us;
 };
 
 /* What the next registered rpmsg device carries as platform_data (knob platform_data). */
@@ -121,6 +149,11 @@ struct emu_subsys {
 	struct work_struct rx_work;
 	struct delayed_work inf_work;
 	struct work_struct err_work;
+
+	/* The NPU model runs here, off the message worker (emu_model.c). */
+	struct workqueue_struct *model_wq;
+	struct work_struct model_work;
+	void *model_workspace; /* NPU_WORKSPACE_DEFAULT bytes, used only from model_wq */
 
 	/* Crash and restart run on emu_ctl_wq. */
 	struct work_struct crash_work;
@@ -154,11 +187,14 @@ struct emu_subsys {
 	enum emu_corrupt corrupt;
 	bool stalled;
 	enum emu_platdata platdata;
+	bool model; /* run the NPU model for ethos-u networks (knob "model") */
 	struct emu_stats stats;
 
-	/* Used only from wq: the message being handled, the one being sent, loaded networks. */
+	/* Used only from wq: the message being handled, the one being sent. */
 	struct emu_slot rx_msg;
 	struct ethosu_rpmsg tx;
+	/* Loaded built-in networks, under net_lock (wq and model_wq). */
+	struct mutex net_lock;
 	struct emu_net_cache net_cache[EMU_NET_CACHE];
 	unsigned int net_cache_next;
 };
@@ -168,6 +204,9 @@ extern struct workqueue_struct *emu_ctl_wq;
 /* emu_npu.c */
 const struct emu_npu *emu_npu_find(const char *name);
 const struct emu_npu *emu_npu_default(unsigned int index);
+int emu_npu_check_table(void);
+/* For messages: every name the npus parameter takes. */
+#define EMU_NPU_NAMES "u55-32/64/128/256, u65-256/512, u85-128/256/512/1024/2048"
 
 /* emu_rpmsg.c */
 extern const struct rpmsg_device_ops emu_dev_ops;
@@ -192,6 +231,12 @@ void emu_mem_unmap(void *p);
 /* emu_network.c */
 int emu_net_info_get(struct emu_subsys *ss, const struct ethosu_rpmsg_network_buffer *net,
 		     struct emu_net_info *info);
+int emu_net_load(struct emu_subsys *ss, const struct ethosu_rpmsg_network_buffer *net,
+		 u8 **bytes, size_t *size);
+
+/* emu_model.c */
+void emu_model_work(struct work_struct *work);
+void emu_inf_free(struct emu_inference *inf);
 
 /* emu_proto.c */
 void emu_rx_work(struct work_struct *work);
@@ -206,6 +251,7 @@ void emu_inf_queue(struct emu_subsys *ss, struct emu_inference *inf);
 void emu_inf_send_status(struct emu_subsys *ss, const struct emu_reply *to, u64 msg_id,
 			 u32 status);
 u32 emu_take_injected_status(struct emu_subsys *ss, bool inference);
+bool emu_buffers_fit(const struct ethosu_rpmsg_buffer *bufs, const u32 *sizes, u32 n);
 
 /* emu_debugfs.c */
 void emu_debugfs_create(struct emu_subsys *ss, struct dentry *root);

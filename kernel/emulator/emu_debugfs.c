@@ -268,6 +268,32 @@ static int stall_store(struct emu_subsys *ss, char *val)
 	return 0;
 }
 
+static int model_show(struct seq_file *s, void *unused)
+{
+	struct emu_subsys *ss = s->private;
+	unsigned long flags;
+	bool model;
+
+	spin_lock_irqsave(&ss->lock, flags);
+	model = ss->model;
+	spin_unlock_irqrestore(&ss->lock, flags);
+	seq_printf(s, "%d\n", model);
+	return 0;
+}
+
+static int model_store(struct emu_subsys *ss, char *val)
+{
+	unsigned long flags;
+	unsigned int v;
+
+	if (emu_parse_uint(val, 1, &v))
+		return -EINVAL;
+	spin_lock_irqsave(&ss->lock, flags);
+	ss->model = v;
+	spin_unlock_irqrestore(&ss->lock, flags);
+	return 0;
+}
+
 static int crash_store(struct emu_subsys *ss, char *val)
 {
 	unsigned int delay;
@@ -306,6 +332,10 @@ static int stats_show(struct seq_file *s, void *unused)
 	seq_printf(s, "processing %u\n", processing);
 	seq_printf(s, "online %u\n", online);
 	seq_printf(s, "foreign_hook_calls %llu\n", st.foreign_hook_calls);
+	seq_printf(s, "model_ok %llu\n", st.model_ok);
+	seq_printf(s, "model_error %llu\n", st.model_error);
+	seq_printf(s, "model_last_us %llu\n", st.model_last_us);
+	seq_printf(s, "model_max_us %llu\n", st.model_max_us);
 	return 0;
 }
 
@@ -351,6 +381,7 @@ EMU_KNOB_WO(send_err);
 EMU_KNOB_RW(corrupt);
 EMU_KNOB_RW(stall);
 EMU_KNOB_RW(platform_data);
+EMU_KNOB_RW(model);
 EMU_KNOB_WO(crash);
 DEFINE_SHOW_ATTRIBUTE(stats);
 
@@ -370,5 +401,6 @@ void emu_debugfs_create(struct emu_subsys *ss, struct dentry *root)
 	debugfs_create_file("stall", 0600, ss->debugfs, ss, &stall_fops);
 	debugfs_create_file("crash", 0200, ss->debugfs, ss, &crash_fops);
 	debugfs_create_file("platform_data", 0600, ss->debugfs, ss, &platform_data_fops);
+	debugfs_create_file("model", 0600, ss->debugfs, ss, &model_fops);
 	debugfs_create_file("stats", 0400, ss->debugfs, ss, &stats_fops);
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Inference processing. Requests are queued and run one at a time; each spends latency_us as the
- * active inference (running, no longer cancellable) before its outputs are written. The outputs
- * are a documented function of the inputs, not the model's (docs/emulator.md):
+ * active inference (running, no longer cancellable) before its outputs are written. An ethos-u
+ * network gets the NPU model's outputs (emu_model.c, which runs when the inference becomes
+ * active); every other network a documented function of the inputs (docs/emulator.md):
  *   in = the first tensor-size bytes of each IFM, concatenated; T = len(in)
  *   ofm_k[j] = (in[j mod T] + k + 1) mod 256 for j < tensor size of OFM k
  */
@@ -15,6 +16,10 @@
 
 #define EMU_PMU_EVENT_SCALE 1000
 #define EMU_CYCLES_BASE 100000
+/* The rpmsg firmware's PMU event values (the core driver's enum) the model path counts. */
+#define EMU_PMU_CYCLE 1
+#define EMU_PMU_NPU_ACTIVE 5
+#define EMU_PMU_MAC_ACTIVE 6
 
 /* Takes one pending fail_status (or, for inferences, reject) injection; OK when none. */
 u32 emu_take_injected_status(struct emu_subsys *ss, bool inference)
@@ -44,11 +49,21 @@ void emu_inf_send_status(struct emu_subsys *ss, const struct emu_reply *to, u64 
 	emu_tx_send(ss, to, ETHOSU_RPMSG_INFERENCE_RSP, msg_id, sizeof(*rsp));
 }
 
+/*
+ * Makes @inf the active inference. With the model knob on, emu_model_work looks at the network
+ * first (and runs the NPU model for an ethos-u network), then queues the completion for the rest
+ * of the latency; otherwise the completion comes after the latency.
+ */
 static void emu_inf_start(struct emu_subsys *ss, struct emu_inference *inf)
 {
 	lockdep_assert_held(&ss->lock);
 	ss->active = inf;
-	queue_delayed_work(ss->wq, &ss->inf_work, usecs_to_jiffies(ss->latency_us));
+	inf->started = jiffies;
+	inf->latency = usecs_to_jiffies(ss->latency_us);
+	if (ss->model)
+		queue_work(ss->model_wq, &ss->model_work);
+	else
+		queue_delayed_work(ss->wq, &ss->inf_work, inf->latency);
 }
 
 void emu_inf_queue(struct emu_subsys *ss, struct emu_inference *inf)
@@ -59,7 +74,7 @@ void emu_inf_queue(struct emu_subsys *ss, struct emu_inference *inf)
 	if (inf->to.gen != ss->gen) {
 		/* The firmware crashed since the request arrived. */
 		spin_unlock_irqrestore(&ss->lock, flags);
-		kfree(inf);
+		emu_inf_free(inf);
 		return;
 	}
 	if (!ss->active) {
@@ -71,7 +86,7 @@ void emu_inf_queue(struct emu_subsys *ss, struct emu_inference *inf)
 	spin_unlock_irqrestore(&ss->lock, flags);
 }
 
-static bool emu_buffers_fit(const struct ethosu_rpmsg_buffer *bufs, const u32 *sizes, u32 n)
+bool emu_buffers_fit(const struct ethosu_rpmsg_buffer *bufs, const u32 *sizes, u32 n)
 {
 	u32 i;
 
@@ -158,6 +173,47 @@ out:
 	return status;
 }
 
+/* Writes the model's OFMs into the request's buffers; ERROR if one cannot be mapped. */
+static u32 emu_model_write(const struct ethosu_rpmsg_inference_req *req,
+			   const struct emu_model_out *mo)
+{
+	u64 off = 0;
+	void *p;
+	u32 i;
+
+	if (mo->status != ETHOSU_RPMSG_STATUS_OK)
+		return mo->status;
+	for (i = 0; i < mo->ofm_count; i++) {
+		if (!mo->ofm_size[i])
+			continue;
+		p = emu_mem_map(req->ofm[i].ptr, mo->ofm_size[i]);
+		if (!p)
+			return ETHOSU_RPMSG_STATUS_ERROR;
+		memcpy(p, mo->ofm + off, mo->ofm_size[i]);
+		emu_mem_unmap(p);
+		off += mo->ofm_size[i];
+	}
+	return ETHOSU_RPMSG_STATUS_OK;
+}
+
+/* PMU counts of a model-path inference: estimated cycles, MAC cycles; other events 0. */
+static void emu_model_pmu(struct emu_subsys *ss, const struct ethosu_rpmsg_inference_req *req,
+			  const struct emu_model_out *mo, struct ethosu_rpmsg_inference_rsp *rsp)
+{
+	unsigned int i;
+	u8 e;
+
+	for (i = 0; i < ss->npu->pmu_counters && i < ETHOSU_RPMSG_PMU_MAX; i++) {
+		e = req->pmu_event_config[i];
+		if (e == EMU_PMU_CYCLE || e == EMU_PMU_NPU_ACTIVE)
+			rsp->pmu_event_count[i] = mo->cycles;
+		else if (e == EMU_PMU_MAC_ACTIVE)
+			rsp->pmu_event_count[i] = mo->mac_cycles;
+	}
+	if (req->pmu_cycle_counter_enable)
+		rsp->pmu_cycle_counter_count = mo->cycles;
+}
+
 static void emu_inf_complete(struct emu_subsys *ss, const struct emu_inference *inf)
 {
 	const struct ethosu_rpmsg_inference_req *req = &inf->req;
@@ -170,7 +226,9 @@ static void emu_inf_complete(struct emu_subsys *ss, const struct emu_inference *
 
 	info = kzalloc(sizeof(*info), GFP_KERNEL);
 	status = emu_take_injected_status(ss, true);
-	if (status == ETHOSU_RPMSG_STATUS_OK)
+	if (status == ETHOSU_RPMSG_STATUS_OK && inf->model.used)
+		status = emu_model_write(req, &inf->model);
+	else if (status == ETHOSU_RPMSG_STATUS_OK)
 		status = info ? emu_inf_exec(ss, req, info, &total) : ETHOSU_RPMSG_STATUS_ERROR;
 
 	spin_lock_irqsave(&ss->lock, flags);
@@ -190,17 +248,25 @@ static void emu_inf_complete(struct emu_subsys *ss, const struct emu_inference *
 
 	rsp = &emu_tx_begin(ss)->inf_rsp;
 	rsp->status = status;
+	memcpy(rsp->pmu_event_config, req->pmu_event_config, sizeof(rsp->pmu_event_config));
+	rsp->pmu_cycle_counter_enable = req->pmu_cycle_counter_enable;
+	if (inf->model.used) {
+		rsp->ofm_count = inf->model.ofm_count;
+		memcpy(rsp->ofm_size, inf->model.ofm_size, sizeof(rsp->ofm_size));
+		emu_model_pmu(ss, req, &inf->model, rsp);
+		kfree(info);
+		emu_tx_send(ss, &inf->to, ETHOSU_RPMSG_INFERENCE_RSP, inf->msg_id, sizeof(*rsp));
+		return;
+	}
 	rsp->ofm_count = info->ofm_count;
 	for (i = 0; i < info->ofm_count; i++) {
 		rsp->ofm_size[i] = info->ofm_size[i];
 		out_bytes += info->ofm_size[i];
 	}
-	memcpy(rsp->pmu_event_config, req->pmu_event_config, sizeof(rsp->pmu_event_config));
 	for (i = 0; i < ss->npu->pmu_counters && i < ETHOSU_RPMSG_PMU_MAX; i++)
 		if (req->pmu_event_config[i])
 			rsp->pmu_event_count[i] =
 				EMU_PMU_EVENT_SCALE * req->pmu_event_config[i] + i + total;
-	rsp->pmu_cycle_counter_enable = req->pmu_cycle_counter_enable;
 	if (req->pmu_cycle_counter_enable)
 		rsp->pmu_cycle_counter_count = EMU_CYCLES_BASE + total + out_bytes;
 	kfree(info);
@@ -226,7 +292,7 @@ void emu_inf_work(struct work_struct *work)
 
 	if (inf) {
 		emu_inf_complete(ss, inf);
-		kfree(inf);
+		emu_inf_free(inf);
 	}
 
 	spin_lock_irqsave(&ss->lock, flags);

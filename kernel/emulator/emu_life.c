@@ -132,10 +132,12 @@ void emu_offline(struct emu_subsys *ss)
 	ss->inf_blocked = false;
 	spin_unlock_irqrestore(&ss->lock, flags);
 
+	/* A model run of the active inference finishes first: it still uses it. */
+	cancel_work_sync(&ss->model_work);
 	cancel_delayed_work(&ss->inf_work);
 	wake_up_all(&ss->tx_wait);
 	list_for_each_entry_safe(inf, tmp, &lost, node)
-		kfree(inf);
+		emu_inf_free(inf);
 
 	if (chan) {
 		dev_info(&ss->pdev->dev, "firmware offline\n");

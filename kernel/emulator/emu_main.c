@@ -11,6 +11,7 @@
 #include <linux/moduleparam.h>
 #include <linux/platform_device.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include "emu.h"
 
@@ -24,7 +25,12 @@ static char *npus[EMU_SUBSYS_MAX];
 static unsigned int npus_count;
 module_param_array(npus, charp, &npus_count, 0444);
 MODULE_PARM_DESC(npus,
-		 "NPU per subsystem: u55-128, u55-256, u65-256 or u85-256 (default u55-128,u65-256,u85-256,u55-256)");
+		 "NPU per subsystem: u55-32, u55-64, u55-128, u55-256, u65-256, u65-512, u85-128, u85-256, u85-512, u85-1024 or u85-2048 (default u55-128,u65-256,u85-256,u55-256)");
+
+static bool npu_model = true;
+module_param(npu_model, bool, 0444);
+MODULE_PARM_DESC(npu_model,
+		 "Run the NPU model for ethos-u networks (default Y); N: every network answers with the formula. Initial value of each subsystem's debugfs knob \"model\"");
 
 struct workqueue_struct *emu_ctl_wq;
 
@@ -47,6 +53,8 @@ static struct emu_subsys *emu_subsys_create(unsigned int index, const struct emu
 	ss->index = index;
 	ss->npu = npu;
 	ss->latency_us = EMU_LATENCY_US_DEFAULT;
+	ss->model = npu_model;
+	mutex_init(&ss->net_lock);
 	ss->last_sender.addr = RPMSG_ADDR_ANY;
 	spin_lock_init(&ss->lock);
 	mutex_init(&ss->life_lock);
@@ -55,6 +63,7 @@ static struct emu_subsys *emu_subsys_create(unsigned int index, const struct emu
 	INIT_WORK(&ss->rx_work, emu_rx_work);
 	INIT_DELAYED_WORK(&ss->inf_work, emu_inf_work);
 	INIT_WORK(&ss->err_work, emu_err_work);
+	INIT_WORK(&ss->model_work, emu_model_work);
 	INIT_WORK(&ss->crash_work, emu_crash_work);
 	INIT_DELAYED_WORK(&ss->restart_work, emu_restart_work);
 
@@ -64,6 +73,9 @@ static struct emu_subsys *emu_subsys_create(unsigned int index, const struct emu
 	ss->wq = alloc_ordered_workqueue("ethosu_emu%u", 0, index);
 	if (!ss->wq)
 		goto err_free;
+	ss->model_wq = alloc_ordered_workqueue("ethosu_emu%u_npu", 0, index);
+	if (!ss->model_wq)
+		goto err_wq;
 
 	ss->pdev = platform_device_register_full(&pinfo);
 	if (IS_ERR(ss->pdev)) {
@@ -84,6 +96,8 @@ static struct emu_subsys *emu_subsys_create(unsigned int index, const struct emu
 err_pdev:
 	platform_device_unregister(ss->pdev);
 err_wq:
+	if (ss->model_wq)
+		destroy_workqueue(ss->model_wq);
 	destroy_workqueue(ss->wq);
 err_free:
 	kvfree(ss->ring);
@@ -111,9 +125,12 @@ static void emu_subsys_destroy(struct emu_subsys *ss)
 	cancel_work_sync(&ss->rx_work);
 	cancel_delayed_work_sync(&ss->inf_work);
 	cancel_work_sync(&ss->err_work);
+	cancel_work_sync(&ss->model_work);
+	destroy_workqueue(ss->model_wq);
 	destroy_workqueue(ss->wq);
 
 	platform_device_unregister(ss->pdev);
+	vfree(ss->model_workspace);
 	kvfree(ss->ring);
 	kfree(ss);
 }
@@ -134,8 +151,7 @@ static int emu_check_params(const struct emu_npu **npu)
 	for (i = 0; i < subsystems; i++) {
 		npu[i] = i < npus_count ? emu_npu_find(npus[i]) : emu_npu_default(i);
 		if (!npu[i]) {
-			pr_err("ethosu_emu: npus: unknown NPU '%s' (u55-128, u55-256, u65-256, u85-256)\n",
-			       npus[i]);
+			pr_err("ethosu_emu: npus: unknown NPU '%s' (" EMU_NPU_NAMES ")\n", npus[i]);
 			return -EINVAL;
 		}
 	}
@@ -163,7 +179,9 @@ static int __init emu_init(void)
 	unsigned int i;
 	int ret;
 
-	ret = emu_check_params(npu);
+	ret = emu_npu_check_table();
+	if (!ret)
+		ret = emu_check_params(npu);
 	if (ret)
 		return ret;
 

@@ -4,7 +4,9 @@
  * and tensor sizes.
  */
 #include <linux/firmware.h>
+#include <linux/mm.h>
 #include <linux/platform_device.h>
+#include <linux/string.h>
 
 #include "emu.h"
 
@@ -12,9 +14,10 @@
 
 /*
  * Built-in networks are files, read once: the parsed info of an index that loaded is kept (a
- * missing index is retried each time). Only the subsystem's ordered workqueue gets here.
+ * missing index is retried each time). Called with net_lock held.
  */
-static int emu_net_info_index(struct emu_subsys *ss, u32 index, struct emu_net_info *info)
+static int emu_net_info_index_locked(struct emu_subsys *ss, u32 index,
+				     struct emu_net_info *info)
 {
 	struct emu_net_cache *slot;
 	const struct firmware *fw;
@@ -47,6 +50,16 @@ static int emu_net_info_index(struct emu_subsys *ss, u32 index, struct emu_net_i
 	slot->index = index;
 	slot->info = *info;
 	return 0;
+}
+
+static int emu_net_info_index(struct emu_subsys *ss, u32 index, struct emu_net_info *info)
+{
+	int ret;
+
+	mutex_lock(&ss->net_lock);
+	ret = emu_net_info_index_locked(ss, index, info);
+	mutex_unlock(&ss->net_lock);
+	return ret;
 }
 
 static int emu_net_info_buffer(const struct ethosu_rpmsg_buffer *buf, struct emu_net_info *info)
@@ -83,4 +96,58 @@ int emu_net_info_get(struct emu_subsys *ss, const struct ethosu_rpmsg_network_bu
 	if (ret)
 		dev_dbg(&ss->pdev->dev, "network (type %u) unusable: %d\n", net->type, ret);
 	return ret;
+}
+
+/*
+ * A private copy of the network's bytes for the NPU model, which reads the file many times:
+ * the host may change its buffer meanwhile. A built-in network's file is read again. Returns
+ * 0 with *bytes (kvfree it), -EINVAL for an unusable network, -EFBIG above
+ * EMU_MODEL_MAX_BYTES, -ENOMEM.
+ */
+int emu_net_load(struct emu_subsys *ss, const struct ethosu_rpmsg_network_buffer *net,
+		 u8 **bytes, size_t *size)
+{
+	const struct firmware *fw = NULL;
+	const void *src = NULL;
+	void *map = NULL;
+	char name[48];
+	size_t n = 0;
+	int ret;
+
+	*bytes = NULL;
+	if (net->type == ETHOSU_RPMSG_NETWORK_BUFFER) {
+		n = net->buffer.size;
+		if (!n)
+			return -EINVAL;
+		if (n > EMU_MODEL_MAX_BYTES)
+			return -EFBIG;
+		map = emu_mem_map(net->buffer.ptr, n);
+		if (!map)
+			return -EFAULT;
+		src = map;
+	} else if (net->type == ETHOSU_RPMSG_NETWORK_INDEX) {
+		snprintf(name, sizeof(name), EMU_NETWORK_FW, net->index);
+		ret = request_firmware_direct(&fw, name, &ss->pdev->dev);
+		if (ret)
+			return ret;
+		n = fw->size;
+		src = fw->data;
+		if (n > EMU_MODEL_MAX_BYTES) {
+			release_firmware(fw);
+			return -EFBIG;
+		}
+	} else {
+		return -EINVAL;
+	}
+
+	*bytes = kvmalloc(n, GFP_KERNEL | __GFP_NOWARN);
+	if (*bytes)
+		memcpy(*bytes, src, n);
+	if (map)
+		emu_mem_unmap(map);
+	release_firmware(fw);
+	if (!*bytes)
+		return -ENOMEM;
+	*size = n;
+	return 0;
 }

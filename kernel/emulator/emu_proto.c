@@ -97,18 +97,18 @@ static void emu_send_capabilities(struct emu_subsys *ss, const struct emu_reply 
 	struct ethosu_rpmsg_capabilities_rsp *cap = &msg->cap_rsp;
 	const struct emu_npu *npu = ss->npu;
 
-	cap->version_status = npu->version_status;
-	cap->version_minor = npu->version_minor;
-	cap->version_major = npu->version_major;
-	cap->product_major = npu->product_major;
-	cap->arch_patch_rev = npu->arch_patch_rev;
-	cap->arch_minor_rev = npu->arch_minor_rev;
-	cap->arch_major_rev = npu->arch_major_rev;
+	cap->version_status = EMU_ID_VERSION_STATUS(npu->id);
+	cap->version_minor = EMU_ID_VERSION_MINOR(npu->id);
+	cap->version_major = EMU_ID_VERSION_MAJOR(npu->id);
+	cap->product_major = EMU_ID_PRODUCT_MAJOR(npu->id);
+	cap->arch_patch_rev = EMU_ID_ARCH_PATCH(npu->id);
+	cap->arch_minor_rev = EMU_ID_ARCH_MINOR(npu->id);
+	cap->arch_major_rev = EMU_ID_ARCH_MAJOR(npu->id);
 	cap->driver_patch_rev = EMU_CORE_DRIVER_PATCH;
 	cap->driver_minor_rev = EMU_CORE_DRIVER_MINOR;
 	cap->driver_major_rev = EMU_CORE_DRIVER_MAJOR;
-	cap->macs_per_cc = npu->macs_per_cc;
-	cap->cmd_stream_version = npu->cmd_stream_version;
+	cap->macs_per_cc = EMU_CONFIG_MACS_PER_CC(npu->config);
+	cap->cmd_stream_version = EMU_CONFIG_CMD_STREAM_VERSION(npu->config);
 	cap->custom_dma = 0;
 	emu_tx_send(ss, to, ETHOSU_RPMSG_CAPABILITIES_RSP, msg_id, sizeof(*cap));
 }
@@ -145,7 +145,7 @@ static void emu_handle_inference(struct emu_subsys *ss, const struct emu_reply *
 	struct emu_inference *inf;
 	unsigned long flags;
 
-	inf = kmalloc(sizeof(*inf), GFP_KERNEL);
+	inf = kzalloc(sizeof(*inf), GFP_KERNEL);
 	if (!inf) {
 		spin_lock_irqsave(&ss->lock, flags);
 		ss->stats.inf_error++;
@@ -188,7 +188,7 @@ unlock:
 
 	if (found) {
 		emu_inf_send_status(ss, &found->to, found->msg_id, ETHOSU_RPMSG_STATUS_ABORTED);
-		kfree(found);
+		emu_inf_free(found);
 	}
 
 	msg = emu_tx_begin(ss);

@@ -7,7 +7,8 @@
  * buffer, which the host may still be changing, so no value is trusted or read twice.
  *
  * TFLite schema slots read: Model{version 0, operator_codes 1, subgraphs 2, description 3},
- * SubGraph{tensors 0, inputs 1, outputs 2}, Tensor{shape 0, type 1}.
+ * SubGraph{tensors 0, inputs 1, outputs 2, operators 3}, Tensor{shape 0, type 1},
+ * Operator{opcode_index 0}, OperatorCode{custom_code 1}.
  */
 #include <linux/errno.h>
 #include <linux/kernel.h>
@@ -16,11 +17,15 @@
 #include "ethosu_compat.h"
 #include "emu_tflite.h"
 
+#define MODEL_OPERATOR_CODES 1
 #define MODEL_SUBGRAPHS 2
 #define MODEL_DESCRIPTION 3
 #define SUBGRAPH_TENSORS 0
 #define SUBGRAPH_INPUTS 1
 #define SUBGRAPH_OUTPUTS 2
+#define SUBGRAPH_OPERATORS 3
+#define OPERATOR_OPCODE_INDEX 0
+#define OPCODE_CUSTOM_CODE 1
 #define TENSOR_SHAPE 0
 #define TENSOR_TYPE 1
 
@@ -221,6 +226,42 @@ static int tflite_description(const struct fb *fb, u64 model, char *desc, size_t
 	return 0;
 }
 
+/* Is operator code @code the custom operator "ethos-u"? */
+static bool tflite_is_ethosu(const struct fb *fb, u64 code)
+{
+	static const char name[] = "ethos-u";
+	u64 field, str;
+	u32 len;
+
+	if (!fb_field(fb, code, OPCODE_CUSTOM_CODE, &field) || !field ||
+	    !fb_deref(fb, field, &str) || !fb_u32(fb, str, &len) || len != sizeof(name) - 1 ||
+	    !fb_has(fb, str + 4, len))
+		return false;
+	return !memcmp(fb->buf + str + 4, name, len);
+}
+
+/* One subgraph, and every one of its operators (at least one) is "ethos-u". */
+static bool tflite_ethosu_only(const struct fb *fb, u64 model, const struct fb_vec *subgraphs,
+			       u64 subgraph)
+{
+	struct fb_vec codes, ops;
+	u64 op, field, code;
+	u32 i, idx;
+
+	if (subgraphs->len != 1 || !fb_vector(fb, model, MODEL_OPERATOR_CODES, 4, &codes) ||
+	    !fb_vector(fb, subgraph, SUBGRAPH_OPERATORS, 4, &ops) || !ops.len)
+		return false;
+	for (i = 0; i < ops.len; i++) {
+		idx = 0; /* opcode_index defaults to 0 */
+		if (!fb_vec_table(fb, &ops, i, &op) ||
+		    !fb_field(fb, op, OPERATOR_OPCODE_INDEX, &field) ||
+		    (field && !fb_u32(fb, field, &idx)) || !fb_vec_table(fb, &codes, idx, &code) ||
+		    !tflite_is_ethosu(fb, code))
+			return false;
+	}
+	return true;
+}
+
 int emu_tflite_parse(const u8 *buf, size_t size, struct emu_net_info *info)
 {
 	const struct fb fb = { .buf = buf, .size = size };
@@ -246,5 +287,7 @@ int emu_tflite_parse(const u8 *buf, size_t size, struct emu_net_info *info)
 				      info->ofm_size);
 	if (ret)
 		memset(info, 0, sizeof(*info));
+	else
+		info->ethosu_only = tflite_ethosu_only(&fb, model, &subgraphs, subgraph);
 	return ret;
 }

@@ -16,6 +16,8 @@ struct emu_net_info {
 	u32 ifm_size[ETHOSU_RPMSG_BUFFER_MAX];
 	u32 ofm_count;
 	u32 ofm_size[ETHOSU_RPMSG_BUFFER_MAX];
+	/* One subgraph whose operators (at least one) are all the custom operator "ethos-u". */
+	bool ethosu_only;
 };
 
 /*

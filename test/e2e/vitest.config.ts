@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/e2e/**/*.test.ts'],
+    setupFiles: ['test/e2e/setup-formula.ts'],
     fileParallelism: false,
     pool: 'forks',
     poolOptions: { forks: { execArgv: ['--expose-gc'] } },

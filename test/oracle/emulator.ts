@@ -5,7 +5,18 @@
 
 import type { NativeCapabilities } from '../../src/binding.js';
 
-export type EmulatedNpu = 'u55-128' | 'u55-256' | 'u65-256' | 'u85-256';
+export type EmulatedNpu =
+  | 'u55-32'
+  | 'u55-64'
+  | 'u55-128'
+  | 'u55-256'
+  | 'u65-256'
+  | 'u65-512'
+  | 'u85-128'
+  | 'u85-256'
+  | 'u85-512'
+  | 'u85-1024'
+  | 'u85-2048';
 
 export interface NpuSpec {
   family: 'U55' | 'U65' | 'U85';
@@ -34,48 +45,51 @@ function npu(
   };
 }
 
-/** kernel/emulator/emu_npu.c, field by field. */
+/** ID register fields of each product (the core driver's reset values, docs/emulator.md). */
+const ID_U55 = {
+  versionStatus: 1,
+  versionMinor: 0,
+  versionMajor: 2,
+  productMajor: 4,
+  archPatchRev: 0,
+  archMinorRev: 1,
+  archMajorRev: 1,
+  cmdStreamVersion: 0,
+};
+const ID_U65 = {
+  versionStatus: 1,
+  versionMinor: 0,
+  versionMajor: 0,
+  productMajor: 6,
+  archPatchRev: 6,
+  archMinorRev: 0,
+  archMajorRev: 1,
+  cmdStreamVersion: 0,
+};
+const ID_U85 = {
+  versionStatus: 1,
+  versionMinor: 0,
+  versionMajor: 0,
+  productMajor: 7,
+  archPatchRev: 0,
+  archMinorRev: 0,
+  archMajorRev: 2,
+  cmdStreamVersion: 1,
+};
+
+/** kernel/emulator/emu_npu.c, field by field: every published MAC configuration. */
 export const NPUS: Readonly<Record<EmulatedNpu, NpuSpec>> = {
-  'u55-128': npu('U55', 7, 4, {
-    versionStatus: 1,
-    versionMinor: 0,
-    versionMajor: 2,
-    productMajor: 4,
-    archPatchRev: 0,
-    archMinorRev: 1,
-    archMajorRev: 1,
-    cmdStreamVersion: 0,
-  }),
-  'u55-256': npu('U55', 8, 4, {
-    versionStatus: 1,
-    versionMinor: 0,
-    versionMajor: 2,
-    productMajor: 4,
-    archPatchRev: 0,
-    archMinorRev: 1,
-    archMajorRev: 1,
-    cmdStreamVersion: 0,
-  }),
-  'u65-256': npu('U65', 8, 4, {
-    versionStatus: 1,
-    versionMinor: 0,
-    versionMajor: 0,
-    productMajor: 6,
-    archPatchRev: 6,
-    archMinorRev: 0,
-    archMajorRev: 1,
-    cmdStreamVersion: 0,
-  }),
-  'u85-256': npu('U85', 8, 8, {
-    versionStatus: 1,
-    versionMinor: 0,
-    versionMajor: 0,
-    productMajor: 7,
-    archPatchRev: 0,
-    archMinorRev: 0,
-    archMajorRev: 2,
-    cmdStreamVersion: 1,
-  }),
+  'u55-32': npu('U55', 5, 4, ID_U55),
+  'u55-64': npu('U55', 6, 4, ID_U55),
+  'u55-128': npu('U55', 7, 4, ID_U55),
+  'u55-256': npu('U55', 8, 4, ID_U55),
+  'u65-256': npu('U65', 8, 4, ID_U65),
+  'u65-512': npu('U65', 9, 4, ID_U65),
+  'u85-128': npu('U85', 7, 8, ID_U85),
+  'u85-256': npu('U85', 8, 8, ID_U85),
+  'u85-512': npu('U85', 9, 8, ID_U85),
+  'u85-1024': npu('U85', 10, 8, ID_U85),
+  'u85-2048': npu('U85', 11, 8, ID_U85),
 };
 
 /** The NPU of emulated subsystem N unless the module parameter says otherwise. */

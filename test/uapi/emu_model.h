@@ -259,33 +259,41 @@ static inline int emu_pmu_counters(int subsys)
  * What CAPABILITIES_REQ must report for an emulated NPU (docs/emulator.md: the ID and CONFIG
  * register fields of the real parts, macs_per_cc as log2; firmware core driver 0.16.0).
  */
+static const struct emu_npu_caps {
+	const char *name;
+	uint32_t id[7]; /* status, minor, major, product, arch patch, minor, major */
+	uint32_t macs, csv;
+} emu_npu_table[] = {
+	{ "u55-32", { 1, 0, 2, 4, 0, 1, 1 }, 5, 0 },
+	{ "u55-64", { 1, 0, 2, 4, 0, 1, 1 }, 6, 0 },
+	{ "u55-128", { 1, 0, 2, 4, 0, 1, 1 }, 7, 0 },
+	{ "u55-256", { 1, 0, 2, 4, 0, 1, 1 }, 8, 0 },
+	{ "u65-256", { 1, 0, 0, 6, 6, 0, 1 }, 8, 0 },
+	{ "u65-512", { 1, 0, 0, 6, 6, 0, 1 }, 9, 0 },
+	{ "u85-128", { 1, 0, 0, 7, 0, 0, 2 }, 7, 1 },
+	{ "u85-256", { 1, 0, 0, 7, 0, 0, 2 }, 8, 1 },
+	{ "u85-512", { 1, 0, 0, 7, 0, 0, 2 }, 9, 1 },
+	{ "u85-1024", { 1, 0, 0, 7, 0, 0, 2 }, 10, 1 },
+	{ "u85-2048", { 1, 0, 0, 7, 0, 0, 2 }, 11, 1 },
+};
+
 static inline int emu_expected_caps(const char *npu, struct ethosu_uapi_device_capabilities *c)
 {
-	static const struct {
-		const char *name;
-		uint32_t id[7]; /* status, minor, major, product, arch patch, minor, major */
-		uint32_t macs, csv;
-	} table[] = {
-		{ "u55-128", { 1, 0, 2, 4, 0, 1, 1 }, 7, 0 },
-		{ "u55-256", { 1, 0, 2, 4, 0, 1, 1 }, 8, 0 },
-		{ "u65-256", { 1, 0, 0, 6, 6, 0, 1 }, 8, 0 },
-		{ "u85-256", { 1, 0, 0, 7, 0, 0, 2 }, 8, 1 },
-	};
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(table); i++) {
-		if (strcmp(npu, table[i].name))
+	for (i = 0; i < ARRAY_SIZE(emu_npu_table); i++) {
+		if (strcmp(npu, emu_npu_table[i].name))
 			continue;
 		memset(c, 0, sizeof(*c));
-		c->hw_id.version_status = table[i].id[0];
-		c->hw_id.version_minor = table[i].id[1];
-		c->hw_id.version_major = table[i].id[2];
-		c->hw_id.product_major = table[i].id[3];
-		c->hw_id.arch_patch_rev = table[i].id[4];
-		c->hw_id.arch_minor_rev = table[i].id[5];
-		c->hw_id.arch_major_rev = table[i].id[6];
-		c->hw_cfg.macs_per_cc = table[i].macs;
-		c->hw_cfg.cmd_stream_version = table[i].csv;
+		c->hw_id.version_status = emu_npu_table[i].id[0];
+		c->hw_id.version_minor = emu_npu_table[i].id[1];
+		c->hw_id.version_major = emu_npu_table[i].id[2];
+		c->hw_id.product_major = emu_npu_table[i].id[3];
+		c->hw_id.arch_patch_rev = emu_npu_table[i].id[4];
+		c->hw_id.arch_minor_rev = emu_npu_table[i].id[5];
+		c->hw_id.arch_major_rev = emu_npu_table[i].id[6];
+		c->hw_cfg.macs_per_cc = emu_npu_table[i].macs;
+		c->hw_cfg.cmd_stream_version = emu_npu_table[i].csv;
 		c->hw_cfg.custom_dma = 0;
 		c->hw_cfg.type = ETHOSU_UAPI_DEVICE_SUBSYSTEM;
 		c->driver_major_rev = 0;
@@ -294,6 +302,17 @@ static inline int emu_expected_caps(const char *npu, struct ethosu_uapi_device_c
 		return 0;
 	}
 	return -1;
+}
+
+/* log2 of the MACs per cycle of an emulated NPU (0 if unknown). */
+static inline unsigned int emu_macs_log2(const char *npu)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(emu_npu_table); i++)
+		if (!strcmp(npu, emu_npu_table[i].name))
+			return emu_npu_table[i].macs;
+	return 0;
 }
 
 /* Describes the first field where two capability structs differ. */
