@@ -97,36 +97,130 @@ abstract class SimFdObject {
   }
 }
 
+/** Counters of a simulated firmware, like the emulator's debugfs `stats`. */
+export interface SimStats {
+  inferencesOk: number;
+  inferencesError: number;
+  inferencesAborted: number;
+  /** Waiting, and active (0 or 1). */
+  queued: number;
+  processing: number;
+}
+
+/**
+ * The simulated subsystem behind every `sim:<npu>` device of one name in this thread: its
+ * queue, shared by all devices opened on it as the firmware's is by all fds of a node.
+ */
+export class SimFirmware {
+  readonly counters: number;
+  /** Minimum time an inference is active, like the emulator's latency_us (default 0). */
+  latencyUs = 0;
+  readonly stats: SimStats = {
+    inferencesOk: 0,
+    inferencesError: 0,
+    inferencesAborted: 0,
+    queued: 0,
+    processing: 0,
+  };
+  #waiting: SimInference[] = [];
+  #active: SimInference | undefined;
+  #idle: (() => void)[] = [];
+
+  constructor(
+    readonly npu: string,
+    readonly hw: NativeSimHw,
+  ) {
+    this.counters = pmuCounterCount(hw.family);
+  }
+
+  /** @internal Queues an inference; false when the queue is full. */
+  submit(inf: SimInference): boolean {
+    if (this.#waiting.length + (this.#active ? 1 : 0) >= QUEUE_CAPACITY) return false;
+    this.#waiting.push(inf);
+    this.#next();
+    return true;
+  }
+
+  /** @internal Removes a waiting (not yet active) inference: true if it was waiting. */
+  unqueue(inf: SimInference): boolean {
+    const i = this.#waiting.indexOf(inf);
+    if (i < 0) return false;
+    this.#waiting.splice(i, 1);
+    this.stats.inferencesAborted++;
+    this.#update();
+    return true;
+  }
+
+  /** @internal The active inference was answered with `status`: start the next one. */
+  finished(inf: SimInference, status: 'ok' | 'error'): void {
+    if (status === 'ok') this.stats.inferencesOk++;
+    else this.stats.inferencesError++;
+    if (this.#active === inf) this.#active = undefined;
+    this.#next();
+  }
+
+  /** Resolves once nothing is queued or active. */
+  idle(): Promise<void> {
+    if (this.#active === undefined && this.#waiting.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  #next(): void {
+    if (this.#active === undefined) {
+      this.#active = this.#waiting.shift();
+      this.#active?.start(this.latencyUs);
+    }
+    this.#update();
+  }
+
+  #update(): void {
+    this.stats.queued = this.#waiting.length;
+    this.stats.processing = this.#active === undefined ? 0 : 1;
+    if (this.#active === undefined && this.#waiting.length === 0) {
+      for (const resolve of this.#idle.splice(0)) resolve();
+    }
+  }
+}
+
+const firmwares = new Map<string, SimFirmware>();
+
+/** The simulated subsystem of `sim:<npu>` (e.g. 'u55-128'), or undefined for an unknown name. */
+export function simFirmware(npu: string): SimFirmware | undefined {
+  let fw = firmwares.get(npu);
+  if (fw !== undefined) return fw;
+  const config = simConfigurations().find((c) => c.name === npu);
+  const hw = config === undefined ? undefined : simAddon().hw(npu, config.macs);
+  if (hw === undefined) return undefined;
+  fw = new SimFirmware(npu, hw);
+  firmwares.set(npu, fw);
+  return fw;
+}
+
 /** Opens `sim:<npu>`; an unknown name is EINVAL with the valid names. */
 export function openSim(path: string): NativeDevice {
-  const name = path.slice(SIM_PREFIX.length);
-  const configs = simConfigurations();
-  const config = configs.find((c) => c.name === name);
-  const hw = config === undefined ? undefined : simAddon().hw(name, config.macs);
-  if (config === undefined || hw === undefined) {
+  const fw = simFirmware(path.slice(SIM_PREFIX.length));
+  if (fw === undefined) {
     throw sysError(
       'open',
       'EINVAL',
-      `no simulated NPU "${name}"; use one of ${configs.map((c) => c.path).join(', ')}`,
+      `no simulated NPU "${path.slice(SIM_PREFIX.length)}"; use one of ` +
+        simConfigurations()
+          .map((c) => c.path)
+          .join(', '),
       path,
     );
   }
-  return new SimDevice(path, name, hw);
+  return new SimDevice(path, fw);
 }
 
 export class SimDevice extends SimFdObject implements NativeDevice {
   readonly buffers = new Map<number, SimBuffer>();
-  readonly counters: number;
-  #waiting: SimInference[] = [];
-  #active: SimInference | undefined;
 
   constructor(
     readonly path: string,
-    readonly npu: string,
-    readonly hw: NativeSimHw,
+    readonly firmware: SimFirmware,
   ) {
     super('Device');
-    this.counters = pmuCounterCount(hw.family);
   }
 
   ping(): void {
@@ -141,7 +235,7 @@ export class SimDevice extends SimFdObject implements NativeDevice {
   /** The ID register and CONFIG word's fields, raw, as the core driver reads them. */
   capabilities(): NativeCapabilities {
     this.check();
-    const { id, config } = this.hw;
+    const { id, config } = this.firmware.hw;
     return {
       versionStatus: id & 0xf,
       versionMinor: (id >>> 4) & 0xf,
@@ -199,43 +293,6 @@ export class SimDevice extends SimFdObject implements NativeDevice {
       network.close();
       throw err;
     }
-  }
-
-  /** @internal Queues an inference; false when the firmware's queue is full. */
-  submit(inf: SimInference): boolean {
-    if (this.#waiting.length + (this.#active ? 1 : 0) >= QUEUE_CAPACITY) return false;
-    this.#waiting.push(inf);
-    this.#next();
-    return true;
-  }
-
-  /** @internal Removes a waiting (not yet active) inference: true if it was waiting. */
-  unqueue(inf: SimInference): boolean {
-    const i = this.#waiting.indexOf(inf);
-    if (i < 0) return false;
-    this.#waiting.splice(i, 1);
-    return true;
-  }
-
-  /** @internal The active inference finished: start the next one. */
-  finished(inf: SimInference): void {
-    if (this.#active === inf) this.#active = undefined;
-    this.#next();
-  }
-
-  #next(): void {
-    if (this.#active !== undefined || this.fd < 0) return;
-    const inf = this.#waiting.shift();
-    if (inf === undefined) return;
-    this.#active = inf;
-    inf.start();
-  }
-
-  override close(): void {
-    if (!this.isOpen) return;
-    super.close();
-    // The firmware forgets what waits; the active inference ends on its own.
-    for (const inf of this.#waiting.splice(0)) inf.complete(STATUS().ABORTED);
   }
 }
 
@@ -365,7 +422,7 @@ export class SimNetwork extends SimFdObject implements NativeNetwork {
       pmuEvents,
       cycleCounter,
     );
-    if (!this.device.submit(inf)) {
+    if (!this.device.firmware.submit(inf)) {
       inf.close();
       return null; // EAGAIN: the queue is full
     }
@@ -404,42 +461,51 @@ export class SimInference extends SimFdObject implements NativeInference {
   }
 
   /** @internal Becomes the active inference: reads its IFMs now, as the NPU does. */
-  start(): void {
+  start(latencyUs: number): void {
     const inputs = this.ifms.map((b, i) => b.device.slice(0, this.info.ifmSizes[i]));
     const model = this.network.model;
+    const until = performance.now() + latencyUs / 1000;
+    // Answered no earlier than the latency, like the emulator.
+    const answer = (outputs: Uint8Array[] | undefined, detail?: string) => {
+      const left = until - performance.now();
+      if (left > 0) setTimeout(() => this.#finish(outputs, detail), left);
+      else this.#finish(outputs, detail);
+    };
     if (model === undefined) {
-      setImmediate(() => this.#finish(formulaOutputs(inputs, this.info.ofmSizes)));
+      const outputs = formulaOutputs(inputs, this.info.ofmSizes);
+      setImmediate(() => answer(outputs));
       return;
     }
-    const { npu, hw } = this.network.device;
+    const { npu, hw } = this.network.device.firmware;
     model.run(npu, hw.macs, inputs).then(
       (r) => {
-        if (r.status === 'OK') this.#finish(r.outputs);
-        else this.#finish(undefined, `the NPU model stopped with ${r.status}: ${r.message}`);
+        if (r.status === 'OK') answer(r.outputs);
+        else answer(undefined, `the NPU model stopped with ${r.status}: ${r.message}`);
       },
-      (err: unknown) => this.#finish(undefined, (err as Error).message),
+      (err: unknown) => answer(undefined, (err as Error).message),
     );
   }
 
   #finish(outputs: Uint8Array[] | undefined, detail?: string): void {
     const t = this.info.ifmSizes.reduce((a, b) => a + b, 0);
+    const fw = this.network.device.firmware;
     if (outputs === undefined) {
       this.#detail = detail;
       this.complete(STATUS().ERROR);
-    } else {
-      this.ofms.forEach((b, k) => {
-        if (b.isOpen) b.device.set(outputs[k] ?? []);
-      });
-      const counters = this.network.device.counters;
-      this.#counts = this.#events.map((e, i) =>
-        i < counters && e !== 0 ? BigInt(PMU_EVENT_SCALE * e + i + t) : 0n,
-      );
-      if (this.cycleEnabled) {
-        this.#cycles = BigInt(CYCLES_BASE + t + this.info.ofmSizes.reduce((a, b) => a + b, 0));
-      }
-      this.complete(STATUS().OK);
+      fw.finished(this, 'error');
+      return;
     }
-    this.network.device.finished(this);
+    this.ofms.forEach((b, k) => {
+      if (b.isOpen) b.device.set(outputs[k] ?? []);
+    });
+    this.#counts = this.#events.map((e, i) =>
+      i < fw.counters && e !== 0 ? BigInt(PMU_EVENT_SCALE * e + i + t) : 0n,
+    );
+    if (this.cycleEnabled) {
+      this.#cycles = BigInt(CYCLES_BASE + t + this.info.ofmSizes.reduce((a, b) => a + b, 0));
+    }
+    this.complete(STATUS().OK);
+    fw.finished(this, 'ok');
   }
 
   /** @internal The firmware answers; a cancel the firmware accepted keeps the status ABORTED. */
@@ -481,7 +547,7 @@ export class SimInference extends SimFdObject implements NativeInference {
     await new Promise((r) => setImmediate(r));
     if (this.#done) return STATUS().ERROR;
     this.#status = STATUS().ABORTED;
-    if (this.network.device.unqueue(this)) this.complete(STATUS().ABORTED);
+    if (this.network.device.firmware.unqueue(this)) this.complete(STATUS().ABORTED);
     return STATUS().OK;
   }
 
