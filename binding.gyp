@@ -27,8 +27,7 @@
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
-        "kernel/include",
-        "npu"
+        "kernel/include"
       ],
       "defines": [
         "NAPI_VERSION=8",

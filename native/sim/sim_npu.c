@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "npu.h"
-#include "npu_model.h"
+#include "../../npu/npu.h"
+#include "../../npu/npu_model.h"
 #include "sim_npu.h"
 
 /* A hostile file may claim a huge arena: the simulator refuses instead of exhausting memory. */
