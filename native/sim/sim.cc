@@ -134,14 +134,13 @@ class RunWorker : public Napi::AsyncWorker {
       return;
     }
     for (uint32_t i = 0; i < ifms_.size(); i++) {
-      std::memcpy(arena_.data() + sim_model_offset(model_, 0, i), ifms_[i].data(),
-                  ifms_[i].size());
+      std::memcpy(arena_.data() + sim_model_offset(model_, 0, i), ifms_[i].data(), ifms_[i].size());
     }
     auto t0 = std::chrono::steady_clock::now();
     sim_model_run(model_, hw_.get(), arena_.data(), fast_.data(), workspace.data(),
                   workspace.size() * sizeof(uint64_t), &result_);
-    micros_ = std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0)
-                  .count();
+    micros_ =
+        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
   }
 
   void OnOK() override {
@@ -184,7 +183,8 @@ class RunWorker : public Napi::AsyncWorker {
 // run(npu, macs, ifms: Uint8Array[]): Promise<{ status, message, outputs, ... }>.
 Napi::Value Model::Run(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!sim_model_ok(model_)) throw Napi::Error::New(env, "this model does not run on the NPU model");
+  if (!sim_model_ok(model_))
+    throw Napi::Error::New(env, "this model does not run on the NPU model");
   HwPtr hw = FindHw(info, 0);
   if (!hw) throw Napi::Error::New(env, "unknown NPU configuration");
   if (info.Length() < 3 || !info[2].IsArray()) {
