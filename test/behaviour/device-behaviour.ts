@@ -159,7 +159,8 @@ export function deviceBehaviour(t: BehaviourTarget): void {
     });
 
     it('wait(timeout) resolves false while the inference still runs, then true', async () => {
-      await t.withLatency(300_000, async () => {
+      // Long enough that a loaded TCG guest reads the status before the inference ends.
+      await t.withLatency(2_000_000, async () => {
         using dev = t.open();
         using net = dev.createNetwork(CONV2D.bytes);
         const make = () => net.createInference([dev.createBuffer(192)], [dev.createBuffer(72)]);
