@@ -214,7 +214,9 @@ export function openSim(path: string): NativeDevice {
 }
 
 export class SimDevice extends SimFdObject implements NativeDevice {
-  readonly buffers = new Map<number, SimBuffer>();
+  // Weak, like fds: a buffer dropped without close() must stay collectable.
+  readonly #buffers = new Map<number, WeakRef<SimBuffer>>();
+  readonly #forget = new FinalizationRegistry<number>((fd) => this.#buffers.delete(fd));
 
   constructor(
     readonly path: string,
@@ -259,9 +261,16 @@ export class SimDevice extends SimFdObject implements NativeDevice {
     if (!Number.isSafeInteger(size) || size < 1) {
       throw sysError('ioctl(BUFFER_CREATE)', 'EINVAL', 'the buffer size must be at least 1 byte');
     }
-    const b = new SimBuffer(size, !copyMode);
-    this.buffers.set(b.fd, b);
+    const b = new SimBuffer(size, !copyMode, (fd) => this.#buffers.delete(fd));
+    this.#buffers.set(b.fd, new WeakRef(b));
+    this.#forget.register(b, b.fd, b);
     return b;
+  }
+
+  /** @internal The open buffer `fd` of this device, if any. */
+  buffer(fd: number): SimBuffer | undefined {
+    const b = this.#buffers.get(fd)?.deref();
+    return b?.isOpen ? b : undefined;
   }
 
   createNetwork(data: Uint8Array): NativeNetwork {
@@ -308,6 +317,7 @@ export class SimBuffer extends SimFdObject implements NativeBuffer {
   constructor(
     readonly size: number,
     readonly zeroCopy: boolean,
+    private readonly onClose: (fd: number) => void,
   ) {
     super('Buffer');
     const mem = new ArrayBuffer(size);
@@ -333,6 +343,7 @@ export class SimBuffer extends SimFdObject implements NativeBuffer {
   /** Like the kernel's buffer: the memory is given back, and views taken before read zeros. */
   override close(): void {
     if (!this.isOpen) return;
+    this.onClose(this.fd);
     super.close();
     this.device.fill(0);
     if (!this.zeroCopy) new Uint8Array(this.#data).fill(0);
@@ -402,8 +413,8 @@ export class SimNetwork extends SimFdObject implements NativeNetwork {
   ): NativeInference | null {
     this.check();
     const lookup = (fd: number): SimBuffer => {
-      const b = this.device.buffers.get(fd);
-      if (b === undefined || !b.isOpen) {
+      const b = this.device.buffer(fd);
+      if (b === undefined) {
         throw sysError(
           'ioctl(INFERENCE_CREATE)',
           'EINVAL',
