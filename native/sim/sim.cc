@@ -144,6 +144,15 @@ class RunWorker : public Napi::AsyncWorker {
   }
 
   void OnOK() override {
+    // A worker thread being terminated cannot run JavaScript any more: N-API calls then fail
+    // (and node-addon-api throws); the result has nobody to go to.
+    try {
+      Settle();
+    } catch (const Napi::Error&) {
+    }
+  }
+
+  void Settle() {
     Napi::Env env = Env();
     Napi::Object r = Napi::Object::New(env);
     const bool ok = std::strcmp(result_.status, "OK") == 0;
@@ -167,7 +176,12 @@ class RunWorker : public Napi::AsyncWorker {
     deferred_.Resolve(r);
   }
 
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+  void OnError(const Napi::Error& e) override {
+    try {
+      deferred_.Reject(e.Value());
+    } catch (const Napi::Error&) {
+    }
+  }
 
  private:
   Napi::Promise::Deferred deferred_;

@@ -260,6 +260,46 @@ describe('sim: devices', () => {
     });
     for (const a of await Promise.all(answers)) expect(a).toEqual([...HARDWARE]);
   });
+  it('a worker terminated with sim inferences in flight leaves the process alive', async () => {
+    needLib();
+    // In a child process: an addon that threw while the worker's environment shut down would
+    // abort the whole process ("terminate called after throwing ...").
+    const script = `
+      import { Worker } from 'node:worker_threads';
+      const code = \`
+        const { parentPort, workerData } = require('node:worker_threads');
+        (async () => {
+          const { Device } = await import(workerData.lib);
+          const dev = Device.open('sim:u55-128');
+          const net = await dev.loadNetwork(workerData.model);
+          for (let i = 0; i < 20; i++) net.run(new Uint8Array(490)).catch(() => {});
+          parentPort.postMessage('started');
+        })();\`;
+      for (let k = 0; k < 8; k++) {
+        const w = new Worker(code, { eval: true, execArgv: [], workerData: ${JSON.stringify({
+          lib: LIB,
+          model: kwsModelPath('u55-128'),
+        })} });
+        await new Promise((r) => w.once('message', r));
+        await new Promise((r) => setTimeout(r, k * 3));
+        await w.terminate();
+      }
+      console.log('alive');
+    `;
+    const r = await new Promise<Result>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--input-type=module', '-e', script],
+        { timeout: 120_000 },
+        (err, stdout, stderr) => {
+          const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
+          resolve({ code, stdout, stderr });
+        },
+      );
+    });
+    expect(r.stderr).toBe('');
+    expect([r.code, r.stdout]).toEqual([0, 'alive\n']);
+  }, 120_000);
 });
 
 interface Result {
