@@ -261,7 +261,17 @@ export class SimDevice extends SimFdObject implements NativeDevice {
     if (!Number.isSafeInteger(size) || size < 1) {
       throw sysError('ioctl(BUFFER_CREATE)', 'EINVAL', 'the buffer size must be at least 1 byte');
     }
-    const b = new SimBuffer(size, !copyMode, (fd) => this.#buffers.delete(fd));
+    let b: SimBuffer;
+    try {
+      b = new SimBuffer(size, !copyMode, (fd) => this.#buffers.delete(fd));
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      throw sysError(
+        'ioctl(BUFFER_CREATE)',
+        'ENOMEM',
+        `the simulator cannot allocate ${size} bytes (${err.message}): use smaller buffers`,
+      );
+    }
     this.#buffers.set(b.fd, new WeakRef(b));
     this.#forget.register(b, b.fd, b);
     return b;
