@@ -21,6 +21,7 @@ import {
   type NativeSim,
   type NativeSimHw,
   type NativeSimModel,
+  type NativeSimRunResult,
   type NativeStatus,
   type NativeVersion,
 } from '../binding.js';
@@ -498,7 +499,15 @@ export class SimInference extends SimFdObject implements NativeInference {
       return;
     }
     const { npu, hw } = this.network.device.firmware;
-    model.run(npu, hw.macs, inputs).then(
+    let running: Promise<NativeSimRunResult>;
+    try {
+      running = model.run(npu, hw.macs, inputs);
+    } catch (err) {
+      const why = (err as Error).message;
+      setImmediate(() => answer(undefined, why)); // never leave the queue stuck
+      return;
+    }
+    running.then(
       (r) => {
         if (r.status === 'OK') answer(r.outputs);
         else answer(undefined, `the NPU model stopped with ${r.status}: ${r.message}`);
