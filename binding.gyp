@@ -11,7 +11,19 @@
         "native/inference.cc",
         "native/ioctl.cc",
         "native/network.cc",
-        "native/poller.cc"
+        "native/poller.cc",
+        "native/sim/sim.cc",
+        "native/sim/sim_npu.c",
+        "npu/npu_conv.c",
+        "npu/npu_dma.c",
+        "npu/npu_elementwise.c",
+        "npu/npu_fm.c",
+        "npu/npu_hw.c",
+        "npu/npu_model.c",
+        "npu/npu_pool.c",
+        "npu/npu_run.c",
+        "npu/npu_scale.c",
+        "npu/npu_weights.c"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
@@ -23,6 +35,7 @@
         "NODE_ADDON_API_DISABLE_DEPRECATED"
       ],
       "cflags!": ["-fno-exceptions"],
+      "cflags_c": ["-std=gnu11"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
       "cflags_cc": ["-std=c++17", "-fexceptions", "-Wall", "-Wextra", "-Wno-unused-parameter"],
       "conditions": [

@@ -9,6 +9,7 @@
 #include "ethosu_abi.h"
 #include "inference.h"
 #include "network.h"
+#include "sim/sim.h"
 
 namespace ethosu {
 namespace {
@@ -54,6 +55,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 
   exports.Set("open", Napi::Function::New(env, Device::Open, "open"));
   exports.Set("constants", Constants(env));
+  exports.Set("sim", sim::Init(env));  // the in-process NPU model behind sim: devices
   return exports;
 }
 

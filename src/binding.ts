@@ -45,6 +45,8 @@ export interface NativeStatus {
   pmuCounts: bigint[];
   cycleEnabled: boolean;
   cycleCount: bigint;
+  /** sim: devices only: why the NPU model ended an inference with ERROR. */
+  detail?: string;
 }
 
 /** Every native object owns one fd; close() is idempotent and the finalizer is a backstop. */
@@ -114,9 +116,57 @@ export interface NativeConstants {
   DEVICE_TYPE: { UNKNOWN: number; SUBSYSTEM: number; DIRECT: number };
 }
 
+/** An NPU configuration of the functional model (npu/npu_hw.c's table), raw register words. */
+export interface NativeSimHw {
+  family: 'U55' | 'U65' | 'U85';
+  macs: number;
+  /** ID register. */
+  id: number;
+  /** CONFIG word as Vela writes it for this NPU. */
+  config: number;
+  /** Not in the model's table: its product's entry with the MAC count changed. */
+  derived: boolean;
+}
+
+export interface NativeSimRunResult {
+  /** npu_status_name(): 'OK', 'ERR_CONFIG', 'ERR_UNSUPPORTED', ... */
+  status: string;
+  message: string;
+  /** Copies of the OFMs (empty unless status is OK). */
+  outputs: Uint8Array[];
+  commands: number;
+  ops: number;
+  dma: number;
+  macs: bigint;
+  bytesRead: bigint;
+  bytesWritten: bigint;
+  /** Time the model took on the worker thread. */
+  micros: number;
+}
+
+/** A Vela .tflite parsed by the functional model (a copy of the bytes is kept). */
+export interface NativeSimModel {
+  /** True when the subgraph is the ethos-u operator alone, with a COP1 payload. */
+  readonly ok: boolean;
+  /** 'OK', or why the model cannot run the file, e.g. 'ERR_PAYLOAD: ...'. */
+  readonly message: string;
+  readonly ifmSizes: number[];
+  readonly ofmSizes: number[];
+  /** Runs the command stream on a libuv worker thread, on copies of the IFMs. */
+  run(npu: string, macs: number, ifms: Uint8Array[]): Promise<NativeSimRunResult>;
+}
+
+/** The NPU functional model (npu/) in the addon, behind sim: devices (src/sim). */
+export interface NativeSim {
+  hw(name: string, macs: number): NativeSimHw | undefined;
+  Model: new (bytes: Uint8Array) => NativeSimModel;
+}
+
 export interface NativeBinding {
   open(path: string): NativeDevice;
   readonly constants: NativeConstants;
+  /** Absent from fakes and from addons built before the simulator. */
+  readonly sim?: NativeSim;
 }
 
 let injected: NativeBinding | undefined;

@@ -17,6 +17,7 @@ import { DmaBuffer } from './buffer.js';
 import { closedError, EthosUError, fromNative, invalidArg } from './errors.js';
 import { Network } from './network.js';
 import { npuFamily } from './pmu/index.js';
+import { isSimPath, openSim } from './sim/device.js';
 import { readTflite } from './tflite/index.js';
 import type { Capabilities, SemanticVersion, TfliteModel } from './types.js';
 
@@ -133,7 +134,10 @@ export class Device implements Disposable {
   #children = new Set<WeakRef<Closable>>();
   #forget = new FinalizationRegistry<WeakRef<Closable>>((ref) => this.#children.delete(ref));
 
-  /** Opens /dev/ethosuN (a number) or a path; default /dev/ethosu0. */
+  /**
+   * Opens /dev/ethosuN (a number) or a path; default /dev/ethosu0. `sim:u55-128` (any NPU
+   * configuration Vela compiles for) opens a simulated device instead: see docs/sim.md.
+   */
   static open(pathOrIndex: string | number = 0, opts: DeviceOpenOptions = {}): Device {
     let path: string;
     if (typeof pathOrIndex === 'number') {
@@ -150,7 +154,7 @@ export class Device implements Disposable {
     if (opts.zeroCopy !== undefined && typeof opts.zeroCopy !== 'boolean') {
       throw invalidArg('options.zeroCopy must be a boolean');
     }
-    const native = call(() => binding().open(path));
+    const native = call(() => (isSimPath(path) ? openSim(path) : binding().open(path)));
     try {
       return new Device(native, opts.zeroCopy ?? true);
     } catch (err) {

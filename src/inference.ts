@@ -116,6 +116,11 @@ export class Inference implements Disposable {
     return status === binding().constants.STATUS.OK;
   }
 
+  /** @internal Why it ended with an error, where the device says (sim: devices). */
+  get statusDetail(): string | undefined {
+    return this.#status().detail;
+  }
+
   /** One count per PMU counter slot (zero where no event was configured). */
   get pmuCounters(): bigint[] {
     return this.#status().pmuCounts;

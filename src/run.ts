@@ -328,9 +328,13 @@ export async function runNetwork(
     const st = inference.status;
     if (st !== 'ok') {
       throw withStatus(
-        new EthosUError(`The NPU firmware ended the inference with status '${st}'`, {
-          code: 'ERR_ETHOSU_INFERENCE',
-        }),
+        new EthosUError(
+          `The NPU firmware ended the inference with status '${st}'` +
+            (inference.statusDetail !== undefined ? `: ${inference.statusDetail}` : ''),
+          {
+            code: 'ERR_ETHOSU_INFERENCE',
+          },
+        ),
         st,
       );
     }

@@ -62,6 +62,8 @@ export interface Outcome {
   pmuCounters: bigint[];
   cycleCount: bigint;
   latencyMs: number;
+  /** Why it failed, where the device says (sim: devices). */
+  detail?: string;
 }
 
 export interface JobOptions {
@@ -97,12 +99,14 @@ export async function runInference(
     }
     const status = inf.status;
     const ok = status === 'ok';
+    const detail = ok ? undefined : inf.statusDetail;
     return {
       status,
       timedOut: false,
       pmuCounters: ok ? inf.pmuCounters : [],
       cycleCount: ok ? inf.cycleCount : 0n,
       latencyMs,
+      ...(detail !== undefined ? { detail } : {}),
     };
   } finally {
     inf.close();

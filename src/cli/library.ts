@@ -23,6 +23,8 @@ export interface CliInference {
   cancel(): Promise<boolean>;
   readonly pmuCounters: bigint[];
   readonly cycleCount: bigint;
+  /** Why it ended with an error, where the device says (sim: devices). */
+  readonly statusDetail?: string | undefined;
   close(): void;
 }
 
@@ -55,6 +57,7 @@ export interface CliDevice {
 
 export interface CliLibrary {
   Device: {
+    /** A path, an index (/dev/ethosuN) or a simulated NPU such as 'sim:u55-128'. */
     open(pathOrIndex?: string | number): CliDevice;
     list(): string[];
   };

@@ -32,6 +32,13 @@ const PRODUCTS: readonly (Product | undefined)[] = [
   { name: 'ethos-u85', archMajor: 2, macs: [128, 256, 512, 1024, 2048] },
 ];
 
+/** Every NPU configuration Vela compiles for, e.g. "ethos-u55-128", with its MAC count. */
+export function velaConfigurations(): { name: string; macs: number }[] {
+  return PRODUCTS.flatMap((p) =>
+    p === undefined ? [] : p.macs.map((macs) => ({ name: `${p.name}-${macs}`, macs })),
+  );
+}
+
 /** Returns e.g. "ethos-u55-128" for a COP1 payload, or undefined when it cannot tell. */
 export function velaTargetFromPayload(payload: Uint8Array): string | undefined {
   if (payload.length < 4 || payload.length % 4 !== 0) return undefined;

@@ -17,7 +17,6 @@ import {
   KWS_PATH,
   pattern,
   setEmuKnob,
-  withLatency,
 } from './helpers.js';
 
 describe.runIf(inGuest())('Network.run (guest)', () => {
@@ -33,15 +32,6 @@ describe.runIf(inGuest())('Network.run (guest)', () => {
     const pmu = expectedPmu([5, 6], 490, 4);
     expect(r.pmu).toEqual({ NPU_ACTIVE: Number(pmu[0]), MAC_ACTIVE: Number(pmu[1]) });
     expect(r.cycles).toBe(Number(expectedCycles(490, [12])));
-  });
-
-  it('returns copies: later runs do not change earlier results', async () => {
-    using dev = Device.open(0);
-    using net = dev.createNetwork({ index: BUILTIN.kws.index });
-    const a = await net.run(pattern(490, 1));
-    const b = await net.run(pattern(490, 2));
-    expect(a.outputs[0]).toEqual(expectedOutputs([pattern(490, 1)], [12])[0]);
-    expect(b.outputs[0]).toEqual(expectedOutputs([pattern(490, 2)], [12])[0]);
   });
 
   it('checks input sizes before anything is sent', async () => {
@@ -63,46 +53,6 @@ describe.runIf(inGuest())('Network.run (guest)', () => {
     expect(e.code).toBe('ERR_ETHOSU_INFERENCE');
     expect((e as EthosUError & { status?: string }).status).toBe('error');
     expect((await net.run(pattern(490, 0))).status).toBe('ok');
-  });
-
-  it('AbortSignal cancels: AbortError, and the inference ends aborted', async () => {
-    await withLatency(0, 1_000_000, async () => {
-      using dev = Device.open(0);
-      using net = dev.createNetwork({ index: BUILTIN.kws.index });
-      // The first run occupies the emulator, so the second is still queued when aborted.
-      const busy = net.run(pattern(490, 0), { timeoutMs: 50 }).catch((e: EthosUError) => e.code);
-      const before = emuStats(0).inferences_aborted ?? 0;
-      const ac = new AbortController();
-      const running = net.run(pattern(490, 1), { signal: ac.signal });
-      setTimeout(() => ac.abort(new Error('stop')), 20);
-      const t0 = performance.now();
-      const e = await failure(() => running);
-      expect(performance.now() - t0).toBeLessThan(1500);
-      expect(e.name).toBe('AbortError');
-      expect(e.code).toBe('ABORT_ERR');
-      expect((e.cause as Error).message).toBe('stop');
-      expect((e as EthosUError & { status?: string }).status).toBe('aborted');
-      expect(await busy).toBe('ETIMEDOUT');
-      for (let i = 0; i < 100 && (emuStats(0).inferences_aborted ?? 0) < before + 1; i++) {
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      // Only the queued one: the busy run's inference was active, which a cancel does not abort.
-      expect(emuStats(0).inferences_aborted).toBe(before + 1);
-    });
-  });
-
-  it('timeoutMs cancels and rejects with ETIMEDOUT', async () => {
-    await withLatency(0, 1_000_000, async () => {
-      using dev = Device.open(0);
-      using net = dev.createNetwork({ index: BUILTIN.kws.index });
-      const t0 = performance.now();
-      const e = await failure(() => net.run(pattern(490, 0), { timeoutMs: 100 }));
-      const took = performance.now() - t0;
-      expect(e.code).toBe('ETIMEDOUT');
-      expect(took).toBeGreaterThanOrEqual(99);
-      expect(took).toBeLessThan(900);
-      expect((e as EthosUError & { status?: string }).status).toBe('aborted');
-    });
   });
 
   it('a cancel the firmware refuses: ETIMEDOUT, status running; 100 more runs all right', async () => {
@@ -130,14 +80,6 @@ describe.runIf(inGuest())('Network.run (guest)', () => {
       setEmuKnob(0, 'refuse_cancel', 0);
       setEmuKnob(0, 'latency_us', latency);
     }
-  });
-
-  it('keeps 64 inferences in flight and gets every output right', async () => {
-    using dev = Device.open(0);
-    using net = dev.createNetwork({ index: BUILTIN.kws.index });
-    const inputs = Array.from({ length: 64 }, (_, i) => pattern(490, i));
-    const results = await Promise.all(inputs.map((x) => net.run(x, { timeoutMs: 30_000 })));
-    results.forEach((r, i) => expect(r.outputs[0]).toEqual(expectedOutputs([inputs[i]!], [12])[0]));
   });
 
   it('drives both subsystems at once', async () => {

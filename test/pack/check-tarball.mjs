@@ -4,7 +4,7 @@
 // from-source build included, and nothing of the tests or the kernel build.
 // Usage: check-tarball.mjs PACK_JSON. Prints one "ok"/"FAIL" line per check.
 
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 import { addonSources } from '../../scripts/lib/addon-sources.mjs';
 
@@ -50,6 +50,13 @@ mustHave(
 );
 // Every source binding.gyp compiles must be shipped, or a from-source install breaks.
 mustHave(addonSources(), 'every source binding.gyp lists');
+// ... and every header they include: the addon's, the simulator's and the NPU model's.
+const headers = ['native', 'native/sim', 'npu'].flatMap((d) =>
+  readdirSync(new URL(`../../${d}/`, import.meta.url))
+    .filter((f) => f.endsWith('.h'))
+    .map((f) => `${d}/${f}`),
+);
+mustHave(headers, 'every header of native/, native/sim/ and npu/');
 mustNotHave(
   /^(test|src|scripts|docs|docker|packaging|cmake|\.ci)\//,
   'tests, TypeScript sources or scripts',

@@ -30,6 +30,7 @@ Options:
   -i, --ifm FILE         input bytes for every inference (default zeros)
   -t, --timeout MS       fail an inference not done after MS ms (default 60000)
   -d, --device PATH|N    the device (default /dev/ethosu0; N means /dev/ethosuN)
+                         sim:NPU (e.g. sim:u55-128) is a simulated device, no kernel needed
       --json             print JSON instead of text
   -h, --help             show this help
 `;

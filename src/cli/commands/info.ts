@@ -17,6 +17,7 @@ device node (/dev/ethosu*), or of one.
 
 Options:
   -d, --device PATH|N  only this device (a path, or N for /dev/ethosuN)
+                       sim:NPU (e.g. sim:u55-128) is a simulated device, no kernel needed
       --json           print JSON instead of text
   -h, --help           show this help
 `;

@@ -15,6 +15,7 @@ message and returns; an error means the message could not be sent.
 
 Options:
   -d, --device PATH|N  the device (default /dev/ethosu0; N means /dev/ethosuN)
+                       sim:NPU (e.g. sim:u55-128) is a simulated device, no kernel needed
       --json           print JSON instead of text
   -h, --help           show this help
 `;

@@ -43,6 +43,7 @@ Options:
   -t, --timeout MS       cancel an inference not done after MS ms (default 60000)
   -p, --print            print the output bytes in hex
   -d, --device PATH|N    the device (default /dev/ethosu0; N means /dev/ethosuN)
+                         sim:NPU (e.g. sim:u55-128) is a simulated device, no kernel needed
       --json             print JSON instead of text
   -h, --help             show this help
 
@@ -214,7 +215,11 @@ export async function run(ctx: Context, argv: string[]): Promise<number> {
             `; status ${outcome.status}`,
         );
       } else {
-        lines.push(`inference ${k} (${input.path}): ${outcome.status}`);
+        lines.push(
+          `inference ${k} (${input.path}): ${outcome.status}` +
+            (outcome.detail !== undefined ? ` (${outcome.detail})` : ''),
+        );
+        if (outcome.detail !== undefined) result.detail = outcome.detail;
       }
       if (ok) {
         const output = collectOutputs(bufs, ofmSizes);
