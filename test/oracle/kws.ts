@@ -26,7 +26,7 @@ export const KWS_HARDWARE_OUTPUT_PATH = fileURLToPath(
 export const KWS_SIM_RESULT: Readonly<Record<KwsNpu, 'hardware' | 'unsupported'>> = {
   'u55-128': 'hardware',
   'u65-256': 'hardware',
-  'u85-256': 'unsupported',
+  'u85-256': 'hardware',
 };
 /** The reason a U85 inference fails on the simulator while KWS_SIM_RESULT says 'unsupported'. */
 export const SIM_UNSUPPORTED_DETAIL = /ERR_UNSUPPORTED: U85 command streams not modelled yet/;
