@@ -28,6 +28,8 @@
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
 
+#include "amp.h"
+
 #define AMP_TEST_MBOX_CHANNELS 2
 #define AMP_TEST_MBOX_CHAN_REGS 16
 #define AMP_TEST_MBOX_LAST 0x0
@@ -49,6 +51,8 @@ struct amp_test_mbox {
 	spinlock_t lock;
 	/* What rx delivers: the channel's receive count, a value that stays valid */
 	u32 rx_msg[AMP_TEST_MBOX_CHANNELS];
+	/* The emulated Cortex-M that hears channel 0 and rings channel 1, if any */
+	struct amp_remote *remote;
 };
 
 static void __iomem *amp_test_mbox_chan_regs(struct amp_test_mbox *mb, unsigned int i)
@@ -68,6 +72,8 @@ static int amp_test_mbox_send_data(struct mbox_chan *chan, void *data)
 	spin_lock_irqsave(&mb->lock, flags);
 	writel(value, regs + AMP_TEST_MBOX_LAST);
 	writel(readl(regs + AMP_TEST_MBOX_SENT) + 1, regs + AMP_TEST_MBOX_SENT);
+	if (i == 0 && mb->remote)
+		amp_remote_kick(mb->remote);
 	spin_unlock_irqrestore(&mb->lock, flags);
 
 	return 0;
@@ -101,23 +107,13 @@ static int amp_test_mbox_channels_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(amp_test_mbox_channels);
 
-/* Writing a channel index delivers one message on it, as if the remote had rung the bell. */
-static ssize_t amp_test_mbox_ring_write(struct file *file, const char __user *ubuf, size_t len,
-					loff_t *ppos)
+/* One doorbell on channel i, as if the remote had rung it; -ENOTCONN without a client. */
+static int amp_test_mbox_ring(struct amp_test_mbox *mb, unsigned int i)
 {
-	struct amp_test_mbox *mb = file->private_data;
-	void __iomem *regs;
+	void __iomem *regs = amp_test_mbox_chan_regs(mb, i);
 	unsigned long flags;
-	unsigned int i;
-	int ret;
+	int ret = 0;
 
-	ret = kstrtouint_from_user(ubuf, len, 0, &i);
-	if (ret)
-		return ret;
-	if (i >= AMP_TEST_MBOX_CHANNELS)
-		return -EINVAL;
-
-	regs = amp_test_mbox_chan_regs(mb, i);
 	spin_lock_irqsave(&mb->lock, flags);
 	mb->rx_msg[i] = readl(regs + AMP_TEST_MBOX_RECEIVED) + 1;
 	writel(mb->rx_msg[i], regs + AMP_TEST_MBOX_RECEIVED);
@@ -130,6 +126,40 @@ static ssize_t amp_test_mbox_ring_write(struct file *file, const char __user *ub
 	else
 		ret = -ENOTCONN;
 	spin_unlock_irqrestore(&mb->chans[i].lock, flags);
+
+	return ret;
+}
+
+/* The emulated remote rings the host: channel 1 ("rx" of the remoteproc node) */
+void amp_test_mbox_ring_host(struct amp_test_mbox *mb)
+{
+	amp_test_mbox_ring(mb, 1);
+}
+
+void amp_test_mbox_attach(struct amp_test_mbox *mb, struct amp_remote *remote)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&mb->lock, flags);
+	mb->remote = remote;
+	spin_unlock_irqrestore(&mb->lock, flags);
+}
+
+/* Writing a channel index delivers one message on it, as if the remote had rung the bell. */
+static ssize_t amp_test_mbox_ring_write(struct file *file, const char __user *ubuf, size_t len,
+					loff_t *ppos)
+{
+	struct amp_test_mbox *mb = file->private_data;
+	unsigned int i;
+	int ret;
+
+	ret = kstrtouint_from_user(ubuf, len, 0, &i);
+	if (ret)
+		return ret;
+	if (i >= AMP_TEST_MBOX_CHANNELS)
+		return -EINVAL;
+
+	ret = amp_test_mbox_ring(mb, i);
 
 	return ret ? ret : len;
 }
@@ -174,6 +204,7 @@ static int amp_test_mbox_probe(struct platform_device *pdev)
 	mb->controller.num_chans = AMP_TEST_MBOX_CHANNELS;
 	mb->controller.txdone_poll = true;
 	mb->controller.txpoll_period = 1;
+	platform_set_drvdata(pdev, mb);
 
 	mb->debugfs = debugfs_create_dir(dev_name(dev), amp_test_debugfs);
 	debugfs_create_file("channels", 0444, mb->debugfs, mb, &amp_test_mbox_channels_fops);
@@ -204,6 +235,8 @@ struct amp_test_reset {
 	struct dentry *debugfs;
 	/* Serialises the register updates */
 	spinlock_t lock;
+	/* The emulated Cortex-M this line resets, if the node names one */
+	struct amp_remote *remote;
 };
 
 static int amp_test_reset_set(struct reset_controller_dev *rcdev, bool assert)
@@ -216,6 +249,9 @@ static int amp_test_reset_set(struct reset_controller_dev *rcdev, bool assert)
 	writel(assert, rst->regs + AMP_TEST_RESET_STATE);
 	writel(readl(rst->regs + count) + 1, rst->regs + count);
 	spin_unlock_irqrestore(&rst->lock, flags);
+
+	if (rst->remote)
+		amp_remote_reset(rst->remote, assert);
 
 	return 0;
 }
@@ -263,6 +299,19 @@ static int amp_test_reset_state_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(amp_test_reset_state);
 
+static int amp_test_reset_remote_show(struct seq_file *s, void *unused)
+{
+	amp_remote_show(s, s->private);
+
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(amp_test_reset_remote);
+
+static void amp_test_remote_destroy(void *remote)
+{
+	amp_remote_destroy(remote);
+}
+
 static int amp_test_reset_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
@@ -297,6 +346,15 @@ static int amp_test_reset_probe(struct platform_device *pdev)
 	debugfs_create_file("state", 0444, rst->debugfs, rst, &amp_test_reset_state_fops);
 	if (devm_add_action_or_reset(dev, amp_test_debugfs_remove, rst->debugfs))
 		return -ENOMEM;
+
+	/* The emulated Cortex-M behind this line, when the node names its mailbox and remoteproc */
+	rst->remote = amp_remote_create(dev);
+	if (rst->remote) {
+		if (devm_add_action_or_reset(dev, amp_test_remote_destroy, rst->remote))
+			return -ENOMEM;
+		debugfs_create_file("remote", 0444, rst->debugfs, rst->remote,
+				    &amp_test_reset_remote_fops);
+	}
 
 	return devm_reset_controller_register(dev, &rst->rcdev);
 }
