@@ -89,6 +89,10 @@ ARM64_ROOT_PKGS=(busybox-static bash libtinfo6 libc6 libgcc-s1 libstdc++6 coreut
 	libselinux1 libpcre2-8-0 grep sed)
 ARM64_ROOT=$CACHE_DIR/arm64-root-$(echo "${ARM64_ROOT_PKGS[*]}" | sha256sum | cut -c1-12)
 
+# dt-validate and dt-doc-validate (the dtschema package), version-pinned in a venv (scripts/setup).
+DTSCHEMA_VERSION=2026.9
+DTSCHEMA_VENV=$CACHE_DIR/dtschema-$DTSCHEMA_VERSION
+
 # Cross compiler prefix for make, empty for a native build.
 kernel_make_args() {
 	case "$ARCH" in
