@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // The emulator's NPU model path (docs/emulator.md), through the library and the CLI in the
 // guest: the shared Vela KWS models, given the input recorded on hardware, answer the bytes real
-// Ethos-U hardware answered (test/fixtures/models/vela/*_expected_output.bin). Subsystem 0 is
-// the rig's U55-128, subsystem 1 its U65-256.
+// Ethos-U hardware answered (test/fixtures/models/vela/*_expected_output.bin). The file reloads
+// the emulator with three subsystems, the emulator's defaults per index: U55-128, U65-256 and
+// U85-256 (KWS_NPUS, in that order), and puts the rig's emulator back afterwards.
 
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { Device } from '../../src/index.js';
+import { KWS_NPUS } from '../oracle/kws.js';
 import { emuStats, inGuest, nodeOfSubsystem, setEmuKnob } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -20,10 +22,22 @@ const VELA = join(ROOT, 'test/fixtures/models/vela');
 const INPUT = readFileSync(join(VELA, 'kws_cnn_small_int8_u55-128_input.bin'));
 const HARDWARE = readFileSync(join(VELA, 'kws_cnn_small_int8_u55-128_expected_output.bin'));
 const LABELS = readFileSync(join(VELA, 'kws_labels.txt'), 'utf8').trim().split('\n');
-const MODELS = [
-  { subsystem: 0, npu: 'u55-128' },
-  { subsystem: 1, npu: 'u65-256' },
-] as const;
+const MODELS = KWS_NPUS.map((npu, subsystem) => ({ subsystem, npu }));
+const NPU_NAMES = { u55: 'U55', u65: 'U65', u85: 'U85' } as const;
+
+/** Reloads ethosu_emu.ko with `args` and waits (10 s at most) for its nodes. */
+async function reloadEmulator(args: string[], subsystems: number): Promise<void> {
+  execFileSync('rmmod', ['ethosu_emu']);
+  execFileSync('insmod', [join(process.env.ETHOSU_MODULE_DIR!, 'emulator/ethosu_emu.ko'), ...args]);
+  for (let i = 0; i < 100 && readdirSync('/sys/class/ethosu').length < subsystems; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect(readdirSync('/sys/class/ethosu')).toHaveLength(subsystems);
+}
+
+function rigSubsystems(): number {
+  return Number(/subsystems=(\d+)/.exec(process.env.ETHOSU_EMU_ARGS ?? '')?.[1] ?? 1);
+}
 
 function modelPath(npu: string): string {
   return join(VELA, `kws_cnn_small_int8_${npu}_vela.tflite`);
@@ -45,13 +59,23 @@ function ethosu(args: string[]): Promise<{ code: number; stdout: string; stderr:
 
 describe.runIf(inGuest())('NPU model path: KWS gives the hardware bytes (guest)', () => {
   let dir = '';
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kws-model-'));
+    await reloadEmulator([`subsystems=${MODELS.length}`], MODELS.length);
     for (const m of MODELS) setEmuKnob(nodeOfSubsystem(m.subsystem), 'model', 1);
   });
-  afterAll(() => {
-    for (const m of MODELS) setEmuKnob(nodeOfSubsystem(m.subsystem), 'model', 0);
+  afterAll(async () => {
+    const rig = (process.env.ETHOSU_EMU_ARGS ?? '').split(' ').filter(Boolean);
+    await reloadEmulator(rig, rigSubsystems());
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the emulator runs the three KWS NPUs, one per subsystem', () => {
+    for (const m of MODELS) {
+      using dev = Device.open(nodeOfSubsystem(m.subsystem));
+      const family = NPU_NAMES[m.npu.slice(0, 3) as keyof typeof NPU_NAMES];
+      expect(dev.capabilities().npu).toBe(family);
+    }
   });
 
   for (const m of MODELS) {
