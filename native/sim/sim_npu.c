@@ -34,7 +34,7 @@ static unsigned int log2u(uint32_t v)
 }
 
 /*
- * npu/'s table entry for @name. A configuration the table lacks (today U85-128/512/1024/2048)
+ * npu/'s table entry for @name. A configuration the table lacks (none today: it has all 11)
  * is the table's entry of the same product ("u85-") with the MAC count, and the CONFIG word's
  * log2(MACs) field, changed. The JS side checks names against Vela's list first.
  */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The Vela KWS models and what real Ethos-U hardware answers for them (test/fixtures/models:
-// one input and one expected output serve all three NPUs), and what the simulated devices give
-// today. Flip an entry to 'hardware' when the NPU model learns that NPU: every test follows.
+// one input and one expected output serve all three NPUs). The emulator and the simulated
+// devices must answer these bytes on each of the three.
 
 import { fileURLToPath } from 'node:url';
 
@@ -18,15 +18,3 @@ export const KWS_HARDWARE_OUTPUT_PATH = fileURLToPath(
   new URL('kws_cnn_small_int8_u55-128_expected_output.bin', VELA),
 );
 
-/**
- * What `sim:<npu>` gives for the KWS model: the hardware's bytes, or an inference status
- * 'error' whose reason names the NPU model's ERR_UNSUPPORTED for U85 (npu/ refuses U85 command
- * streams for now: docs/npu-model.md).
- */
-export const KWS_SIM_RESULT: Readonly<Record<KwsNpu, 'hardware' | 'unsupported'>> = {
-  'u55-128': 'hardware',
-  'u65-256': 'hardware',
-  'u85-256': 'hardware',
-};
-/** The reason a U85 inference fails on the simulator while KWS_SIM_RESULT says 'unsupported'. */
-export const SIM_UNSUPPORTED_DETAIL = /ERR_UNSUPPORTED: U85 command streams not modelled yet/;
