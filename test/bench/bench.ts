@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: Apache-2.0
+// `npm run bench` inside the guest (scripts/bench boots it): one table comparing the C floor
+// (test/bench/floor.c), the addon called directly, Inference + wait() and network.run(), each
+// sequential and with 4, 16 and 64 in flight, measured side by side in one run; then memory and
+// fds over 100,000 inferences and the cost of 1 MiB tensors. Prints results, asserts nothing
+// about time.
+//
+//   node build/bench/test/bench/bench.js --repo DIR --floor BIN [--count N] [--quick]
+//   node build/bench/test/bench/bench.js --repo DIR --only addon|inference|run --count N
+//     (the syscall mode: N sequential inferences of one path, for strace -c to count)
+
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+
+import { type NativeBinding, type NativeNetwork, setBinding } from '../../src/binding.js';
+import { Device, type DmaBuffer, type Network } from '../../src/index.js';
+import { expectedOutputs } from '../oracle/emulator.js';
+import { buildModel } from '../unit/tflite-builder.js';
+
+const { values: opts } = parseArgs({
+  options: {
+    repo: { type: 'string' },
+    floor: { type: 'string' },
+    only: { type: 'string' },
+    count: { type: 'string' },
+    device: { type: 'string', default: '0' },
+    index: { type: 'string', default: '3' },
+    soak: { type: 'string', default: '100000' },
+    json: { type: 'string' },
+    syscalls: { type: 'string' },
+  },
+});
+if (opts.repo === undefined) throw new Error('--repo DIR (the repository root) is required');
+// The addon from the repository's build, wherever this compiled file sits.
+const require = createRequire(import.meta.url);
+const nodeGypBuild = require('node-gyp-build') as (dir: string) => NativeBinding;
+setBinding(nodeGypBuild(opts.repo));
+
+const DEV = Number(opts.device);
+const INDEX = Number(opts.index);
+const COUNT = Number(opts.count ?? 3000);
+const INFLIGHT = [1, 4, 16, 64];
+const UINT8 = 3; // TFLite TensorType
+
+type PathName = 'floor' | 'addon' | 'inference' | 'run';
+const LABEL: Record<PathName, string> = {
+  floor: 'C floor (CREATE, poll, STATUS, close)',
+  addon: 'addon directly',
+  inference: 'Inference + wait()',
+  run: 'network.run()',
+};
+
+interface Measured {
+  path: PathName;
+  inflight: number;
+  n: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+  /** Event-loop delay p99 (ms) while it ran; Node paths only. */
+  loopP99?: number;
+}
+
+function percentile(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  return sorted[Math.min(n - 1, Math.floor((p / 100) * n))] ?? 0;
+}
+
+function knob(name: string, value?: string): string {
+  const link = readlinkSync(`/sys/class/ethosu/ethosu${DEV}/device`);
+  const m = /ethosu-emu\.(\d+)\./.exec(link);
+  if (m === null) throw new Error(`/dev/ethosu${DEV} is not an emulator device`);
+  const path = `/sys/kernel/debug/ethosu_emu/${m[1]}/${name}`;
+  if (value !== undefined) writeFileSync(path, value);
+  return readFileSync(path, 'utf8').trim();
+}
+
+const fdCount = () => readdirSync('/proc/self/fd').length;
+const rssMiB = () => process.memoryUsage().rss / 2 ** 20;
+
+/** Runs `one` `count` times with `inflight` at a time; per-inference latencies in us. */
+async function drive(
+  path: PathName,
+  count: number,
+  inflight: number,
+  one: () => Promise<void>,
+): Promise<Measured> {
+  const lat = new Float64Array(count);
+  let next = 0;
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: inflight }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t = performance.now();
+        await one();
+        lat[i] = (performance.now() - t) * 1000;
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  loop.disable();
+  lat.sort();
+  return {
+    path,
+    inflight,
+    n: count,
+    seconds,
+    p50: percentile(lat, 50),
+    p99: percentile(lat, 99),
+    loopP99: loop.percentile(99) / 1e6,
+  };
+}
+
+function floor(count: number, inflight: number): Measured {
+  if (opts.floor === undefined) throw new Error('--floor BIN is required');
+  const out = execFileSync(opts.floor, [`/dev/ethosu${DEV}`, String(INDEX), String(count), String(inflight)], {
+    encoding: 'utf8',
+  });
+  const r = JSON.parse(out) as { seconds: number; p50_us: number; p99_us: number };
+  return { path: 'floor', inflight, n: count, seconds: r.seconds, p50: r.p50_us, p99: r.p99_us };
+}
+
+interface Rig {
+  dev: Device;
+  net: Network;
+  nativeNet: NativeNetwork;
+  ifms: DmaBuffer[];
+  ofms: DmaBuffer[];
+  inputs: Uint8Array[];
+}
+
+async function rig(): Promise<Rig> {
+  const dev = Device.open(DEV);
+  const net = await dev.loadNetwork({ index: INDEX });
+  // The addon path's own network, straight from the binding (closed with the rig).
+  const nativeNet = dev.native.createNetworkIndex(INDEX);
+  const ifms = net.info.ifmSizes.map((s) => dev.createBuffer(Math.max(1, s)));
+  const ofms = net.info.ofmSizes.map((s) => dev.createBuffer(Math.max(1, s)));
+  const inputs = net.info.ifmSizes.map((s, i) => Uint8Array.from({ length: s }, (_, j) => i + j));
+  return { dev, net, nativeNet, ifms, ofms, inputs };
+}
+
+/** One inference per path, as a user of that layer writes it. */
+function oneOf(r: Rig, path: Exclude<PathName, 'floor'>): () => Promise<void> {
+  const ok = 0;
+  const ifmFds = r.ifms.map((b) => b.fd);
+  const ofmFds = r.ofms.map((b) => b.fd);
+  switch (path) {
+    case 'addon':
+      return async () => {
+        let inf = r.nativeNet.createInference(ifmFds, ofmFds, [], false);
+        while (inf === null) {
+          await new Promise((res) => setTimeout(res, 1));
+          inf = r.nativeNet.createInference(ifmFds, ofmFds, [], false);
+        }
+        await inf.wait(-1);
+        if (inf.status().status !== ok) throw new Error('addon: inference failed');
+        inf.close();
+      };
+    case 'inference':
+      return async () => {
+        const inf = await r.net.createInference(r.ifms, r.ofms);
+        await inf.wait();
+        if (inf.status !== 'ok') throw new Error('Inference: failed');
+        inf.close();
+      };
+    case 'run':
+      return async () => {
+        await r.net.run(r.inputs);
+      };
+  }
+}
+
+/** The syscall mode: `count` sequential inferences of one path, nothing else. */
+async function only(path: Exclude<PathName, 'floor'>, count: number): Promise<void> {
+  const r = await rig();
+  const one = oneOf(r, path);
+  for (let i = 0; i < count; i++) await one();
+  r.nativeNet.close();
+  r.dev.close();
+}
+
+function fmt(n: number, digits = 0): string {
+  return n.toFixed(digits);
+}
+
+async function main(): Promise<void> {
+  const oldLatency = knob('latency_us');
+  knob('latency_us', '0');
+  try {
+    if (opts.only !== undefined) {
+      await only(opts.only as Exclude<PathName, 'floor'>, COUNT);
+      return;
+    }
+    await table();
+  } finally {
+    knob('latency_us', oldLatency);
+  }
+}
+
+async function table(): Promise<void> {
+  const r = await rig();
+  const rows: Measured[] = [];
+  const floors: Record<number, number[]> = {};
+  console.log(`# ${COUNT} inferences per row, network index ${INDEX}, /dev/ethosu${DEV}, latency_us 0`);
+  // Warm up every path (JIT, pools, the emulator's queue).
+  floor(300, 1);
+  for (const p of ['addon', 'inference', 'run'] as const) await drive(p, 300, 4, oneOf(r, p));
+  for (const k of INFLIGHT) {
+    // The floor before and after the Node rows of the same concurrency: the host drifts.
+    const before = floor(COUNT, k);
+    for (const p of ['addon', 'inference', 'run'] as const) {
+      rows.push(await drive(p, COUNT, k, oneOf(r, p)));
+    }
+    const after = floor(COUNT, k);
+    floors[k] = [before.seconds, after.seconds];
+    rows.push({
+      ...before,
+      seconds: (before.seconds + after.seconds) / 2,
+      p50: (before.p50 + after.p50) / 2,
+      p99: Math.max(before.p99, after.p99),
+    });
+  }
+
+  // Memory and fds across 100,000 runs (16 in flight).
+  const soak = Number(opts.soak);
+  const runOne = oneOf(r, 'run');
+  await drive('run', 1000, 16, runOne);
+  const at1k = { rss: rssMiB(), fds: fdCount() };
+  await drive('run', soak - 1000, 16, runOne);
+  const atSoak = { rss: rssMiB(), fds: fdCount() };
+
+  const big = await mib(r.dev);
+  r.nativeNet.close();
+  r.dev.close();
+
+  const json = { count: COUNT, rows, floors, soak: { n: soak, at1k, atSoak }, big };
+  if (opts.json !== undefined) writeFileSync(opts.json, JSON.stringify(json, null, 2));
+  printTable(rows);
+  console.log('');
+  console.log(
+    `RSS ${fmt(at1k.rss, 1)} MiB and ${at1k.fds} open fds after 1,000 run()s; ` +
+      `${fmt(atSoak.rss, 1)} MiB and ${atSoak.fds} fds after ${soak.toLocaleString('en')} ` +
+      `(growth ${fmt(atSoak.rss - at1k.rss, 1)} MiB, ${atSoak.fds - at1k.fds} fds)`,
+  );
+  console.log('');
+  console.log('1 MiB IFM and OFM, sequential, us per inference:');
+  for (const b of big.rows) console.log(`  ${b.label.padEnd(48)} ${fmt(b.us).padStart(7)}`);
+  console.log(`  zero-copy: ${big.proof}`);
+}
+
+/** Per path: syscalls and ioctls per sequential inference (scripts/bench counts them). */
+type Syscalls = Partial<Record<PathName, { total: number; ioctl: number }>>;
+
+function printTable(rows: Measured[]): void {
+  const sys: Syscalls =
+    opts.syscalls === undefined
+      ? {}
+      : (JSON.parse(readFileSync(opts.syscalls, 'utf8')) as Syscalls);
+  const floorOf = (k: number) => rows.find((x) => x.path === 'floor' && x.inflight === k);
+  const head = [
+    'path',
+    'in flight',
+    'inf/s',
+    'p50 us',
+    'p99 us',
+    'x floor',
+    'loop p99 ms',
+    'syscalls (ioctls) per inf.',
+  ];
+  console.log(`| ${head.join(' | ')} |`);
+  console.log(`|${head.map(() => '---').join('|')}|`);
+  for (const k of INFLIGHT) {
+    for (const p of ['floor', 'addon', 'inference', 'run'] as const) {
+      const m = rows.find((x) => x.path === p && x.inflight === k);
+      const f = floorOf(k);
+      if (m === undefined || f === undefined) continue;
+      const rate = m.n / m.seconds;
+      const ratio = rate / (f.n / f.seconds);
+      console.log(
+        `| ${LABEL[p]} | ${k} | ${fmt(rate)} | ${fmt(m.p50)} | ${fmt(m.p99)} | ` +
+          `${fmt(ratio, 2)} | ${m.loopP99 === undefined ? '-' : fmt(m.loopP99, 2)} | ` +
+          `${k === 1 && sys[p] ? `${fmt(sys[p].total, 1)} (${fmt(sys[p].ioctl, 1)})` : ''} |`,
+      );
+    }
+  }
+}
+
+/** 1 MiB tensors: what copies cost, and that the zero-copy path copies nothing. */
+async function mib(dev: Device): Promise<{ rows: { label: string; us: number }[]; proof: string }> {
+  const SIZE = 1 << 20;
+  const N = 200;
+  const model = buildModel({
+    description: 'bench 1 MiB',
+    tensors: [
+      { name: 'in', type: UINT8, shape: [SIZE] },
+      { name: 'out', type: UINT8, shape: [SIZE] },
+    ],
+    inputs: [0],
+    outputs: [1],
+  });
+  const rows: { label: string; us: number }[] = [];
+  const time = async (label: string, fn: () => Promise<void>) => {
+    for (let i = 0; i < 5; i++) await fn();
+    const t = performance.now();
+    for (let i = 0; i < N; i++) await fn();
+    rows.push({ label, us: ((performance.now() - t) * 1000) / N });
+  };
+
+  const input = Uint8Array.from({ length: SIZE }, (_, j) => (j * 7) & 0xff);
+  const want = expectedOutputs([input], [SIZE])[0] as Uint8Array;
+  const scratch = new Uint8Array(SIZE);
+  await time('memcpy of 1 MiB in JS (Uint8Array.set)', () => {
+    scratch.set(input);
+    return Promise.resolve();
+  });
+
+  // Zero copy: the IFM is written in place once, the OFM is read in place.
+  const net = await dev.loadNetwork(model);
+  const ifm = dev.createBuffer(SIZE);
+  const ofm = dev.createBuffer(SIZE);
+  ifm.data.set(input);
+  const ofmView = ofm.data;
+  const ofmBacking = ofmView.buffer;
+  ofmView.fill(0);
+  const once = async () => {
+    const inf = await net.createInference([ifm], [ofm]);
+    await inf.wait();
+    inf.close();
+  };
+  await once();
+  const inPlace =
+    ofm.zeroCopy && ofm.data === ofmView && ofm.data.buffer === ofmBacking &&
+    Buffer.compare(ofmView, want) === 0;
+  ofmView.fill(0);
+  await time('Inference + wait(), zero-copy DmaBuffers', once);
+  const stillRight = Buffer.compare(ofmView, want) === 0;
+  await time('network.run() (copies the input in, the output out)', async () => {
+    await net.run(input);
+  });
+  net.close();
+
+  // Copy mode: the library copies to and from the device around each inference.
+  const cdev = Device.open(DEV, { zeroCopy: false });
+  const cnet = await cdev.loadNetwork(model);
+  const cifm = cdev.createBuffer(SIZE);
+  const cofm = cdev.createBuffer(SIZE);
+  cifm.data.set(input);
+  await time('Inference + wait(), zeroCopy: false (2 copies)', async () => {
+    const inf = await cnet.createInference([cifm], [cofm]);
+    await inf.wait();
+    inf.close();
+  });
+  const copyRight = Buffer.compare(cofm.data, want) === 0;
+  cdev.close();
+  ifm.close();
+  ofm.close();
+  const proof =
+    inPlace && stillRight && copyRight
+      ? 'the OFM bytes appeared in the same ArrayBuffer the caller held (the device mapping), ' +
+        'right by the oracle, with no call in between; 0 bytes copied by the library'
+      : `FAILED (in place ${inPlace}, right after ${N} ${stillRight}, copy mode ${copyRight})`;
+  return { rows, proof };
+}
+
+await main();
