@@ -131,6 +131,7 @@ export class Device implements Disposable {
   #capabilities: Capabilities | undefined;
   // Weak: a dropped buffer or inference must stay collectable (its finalizer closes its fd).
   #children = new Set<WeakRef<Closable>>();
+  #held = new Set<Closable>();
   #forget = new FinalizationRegistry<WeakRef<Closable>>((ref) => this.#children.delete(ref));
 
   /** Opens /dev/ethosuN (a number) or a path; default /dev/ethosu0. */
@@ -194,11 +195,36 @@ export class Device implements Disposable {
     return this.#native;
   }
 
-  /** @internal Registers something to close with this device. */
-  track(child: Closable): void {
+  /** @internal Registers something to close with this device; untrack() with the token. */
+  track(child: Closable): WeakRef<Closable> {
     const ref = new WeakRef(child);
     this.#children.add(ref);
-    this.#forget.register(child, ref);
+    this.#forget.register(child, ref, ref);
+    return ref;
+  }
+
+  /** @internal `child` closed itself: nothing left to close or to finalise. */
+  untrack(ref: WeakRef<Closable>): void {
+    this.#children.delete(ref);
+    this.#forget.unregister(ref);
+  }
+
+  /** @internal What the device would close now (tests: nothing lingers per inference). */
+  get trackedCount(): number {
+    return this.#children.size + this.#held.size;
+  }
+
+  /**
+   * @internal Like track(), for something whose owner always closes it (run()'s inferences):
+   * held strongly until release(), without a WeakRef and finalizer per object.
+   */
+  hold(child: Closable): void {
+    this.#held.add(child);
+  }
+
+  /** @internal */
+  release(child: Closable): void {
+    this.#held.delete(child);
   }
 
   /** CAPABILITIES_REQ (the kernel caches them; so does this object). */
@@ -304,6 +330,8 @@ export class Device implements Disposable {
     this.#native = undefined;
     for (const ref of this.#children) ref.deref()?.close();
     this.#children.clear();
+    for (const child of this.#held) child.close();
+    this.#held.clear();
     native.close();
   }
 
