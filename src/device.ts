@@ -234,10 +234,17 @@ export class Device implements Disposable {
     return structuredClone(this.#capabilities);
   }
 
-  /** Sends a PING to the firmware (returns once it is queued). */
-  ping(): void {
+  /**
+   * Sends a PING to the firmware; resolves once it is queued. The kernel waits for room in a full
+   * queue (up to 15 s, then ETIMEDOUT): on a worker thread, never on the event loop.
+   */
+  async ping(): Promise<void> {
     const native = this.native;
-    call(() => native.ping());
+    try {
+      await native.ping();
+    } catch (err) {
+      throw fromNative(err);
+    }
   }
 
   /** A DMA buffer of `size` bytes, mapped into `data`. */

@@ -119,9 +119,13 @@ async function drive(
 
 function floor(count: number, inflight: number): Measured {
   if (opts.floor === undefined) throw new Error('--floor BIN is required');
-  const out = execFileSync(opts.floor, [`/dev/ethosu${DEV}`, String(INDEX), String(count), String(inflight)], {
-    encoding: 'utf8',
-  });
+  const out = execFileSync(
+    opts.floor,
+    [`/dev/ethosu${DEV}`, String(INDEX), String(count), String(inflight)],
+    {
+      encoding: 'utf8',
+    },
+  );
   const r = JSON.parse(out) as { seconds: number; p50_us: number; p99_us: number };
   return { path: 'floor', inflight, n: count, seconds: r.seconds, p50: r.p50_us, p99: r.p99_us };
 }
@@ -208,7 +212,9 @@ async function table(): Promise<void> {
   const r = await rig();
   const rows: Measured[] = [];
   const floors: Record<number, number[]> = {};
-  console.log(`# ${COUNT} inferences per row, network index ${INDEX}, /dev/ethosu${DEV}, latency_us 0`);
+  console.log(
+    `# ${COUNT} inferences per row, network index ${INDEX}, /dev/ethosu${DEV}, latency_us 0`,
+  );
   // Warm up every path (JIT, pools, the emulator's queue).
   floor(300, 1);
   for (const p of ['addon', 'inference', 'run'] as const) await drive(p, 300, 4, oneOf(r, p));
@@ -336,7 +342,9 @@ async function mib(dev: Device): Promise<{ rows: { label: string; us: number }[]
   };
   await once();
   const inPlace =
-    ofm.zeroCopy && ofm.data === ofmView && ofm.data.buffer === ofmBacking &&
+    ofm.zeroCopy &&
+    ofm.data === ofmView &&
+    ofm.data.buffer === ofmBacking &&
     Buffer.compare(ofmView, want) === 0;
   ofmView.fill(0);
   await time('Inference + wait(), zero-copy DmaBuffers', once);

@@ -90,7 +90,9 @@ describe('Device', () => {
 
   it('pings, and reports ioctl failures with their errno', async () => {
     const dev = Device.open();
-    dev.ping();
+    const pinging = dev.ping();
+    expect(pinging).toBeInstanceOf(Promise);
+    expect(await pinging).toBeUndefined();
     world().fail.set('ping', 'EIO');
     const e = await failure(() => dev.ping());
     expect([e.code, e.errno, e.syscall]).toEqual(['EIO', -5, 'ioctl(PING)']);
