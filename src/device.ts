@@ -266,28 +266,19 @@ export class Device implements Disposable {
   }
 
   /**
-   * A network from model bytes (parsed as TFLite when possible) or a built-in index. Synchronous:
-   * NETWORK_INFO may wait up to 3 s for the firmware on this thread. Prefer loadNetwork().
+   * A network from model bytes (parsed as TFLite when possible) or a built-in index. The kernel
+   * calls (NETWORK_CREATE, then NETWORK_INFO, which waits up to 3 s for the firmware) run on a
+   * worker thread, on a copy of the bytes: the event loop never waits. loadNetwork() also takes
+   * a file path.
    */
-  createNetwork(src: NetworkSource): Network {
-    const native = this.native;
-    const { bytes, index } = checkSource(src);
-    const created = call(() =>
-      bytes !== undefined ? native.createNetwork(bytes) : native.createNetworkIndex(index),
-    );
-    let info;
-    try {
-      info = call(() => created.info());
-    } catch (err) {
-      created.close();
-      throw err;
-    }
-    return this.#adopt(created, info, bytes === undefined ? undefined : tryModel(bytes));
+  async createNetwork(src: NetworkSource): Promise<Network> {
+    checkSource(src); // bytes or an index, not a path
+    return this.loadNetwork(src);
   }
 
   /**
-   * Like createNetwork(), without blocking the event loop (the kernel calls run on a worker
-   * thread, on a copy of the bytes), and also reads a model file given by path.
+   * createNetwork(), and also reads a model file given by path (the kernel calls run on a
+   * worker thread, on a copy of the bytes; the event loop never waits).
    */
   async loadNetwork(src: string | NetworkSource): Promise<Network> {
     void this.native; // ERR_ETHOSU_CLOSED before any file I/O

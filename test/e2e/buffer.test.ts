@@ -87,7 +87,7 @@ describe.runIf(inGuest())('Buffer (guest)', () => {
 
   it('copy mode (zeroCopy: false) exchanges data around inferences', async () => {
     using dev = Device.open(0, { zeroCopy: false });
-    using net = dev.createNetwork({ index: BUILTIN.kws.index });
+    using net = await dev.createNetwork({ index: BUILTIN.kws.index });
     using ifm = dev.createBuffer(490);
     using ofm = dev.createBuffer(12);
     expect(ifm.zeroCopy).toBe(false);

@@ -18,7 +18,7 @@ import {
 describe.runIf(inGuest())('Inference (guest)', () => {
   it('runs: outputs byte for byte, PMU counts and cycles as the emulator documents', async () => {
     using dev = Device.open(0);
-    using net = dev.createNetwork({ index: BUILTIN.kws.index });
+    using net = await dev.createNetwork({ index: BUILTIN.kws.index });
     using ifm = dev.createBuffer(490);
     using ofm = dev.createBuffer(16); // larger than the tensor: bytes past 12 stay untouched
     const x = pattern(490, 1);
@@ -39,7 +39,7 @@ describe.runIf(inGuest())('Inference (guest)', () => {
 
   it('concatenates several inputs (built-in ADD network: 2 x 4 bytes)', async () => {
     using dev = Device.open(1);
-    using net = dev.createNetwork({ index: BUILTIN.add.index });
+    using net = await dev.createNetwork({ index: BUILTIN.add.index });
     const a = dev.createBuffer(4);
     const b = dev.createBuffer(4);
     const out = dev.createBuffer(4);
@@ -54,7 +54,7 @@ describe.runIf(inGuest())('Inference (guest)', () => {
   it('wait(timeout) resolves false while the inference still runs, then true', async () => {
     await withLatency(0, 300_000, async () => {
       using dev = Device.open(0);
-      using net = dev.createNetwork({ index: BUILTIN.kws.index });
+      using net = await dev.createNetwork({ index: BUILTIN.kws.index });
       using inf = await net.createInference([dev.createBuffer(490)], [dev.createBuffer(12)]);
       const t0 = performance.now();
       expect(await inf.wait(50)).toBe(false);
@@ -69,7 +69,7 @@ describe.runIf(inGuest())('Inference (guest)', () => {
   it('several waits on one inference all settle', async () => {
     await withLatency(0, 100_000, async () => {
       using dev = Device.open(0);
-      using net = dev.createNetwork({ index: BUILTIN.kws.index });
+      using net = await dev.createNetwork({ index: BUILTIN.kws.index });
       using inf = await net.createInference([dev.createBuffer(490)], [dev.createBuffer(12)]);
       const r = await Promise.all([inf.wait(), inf.wait(10), inf.wait(10_000), inf.wait()]);
       expect(r).toEqual([true, false, true, true]);
@@ -79,7 +79,7 @@ describe.runIf(inGuest())('Inference (guest)', () => {
   it('cancels a queued inference: cancel() true, status aborted, the fd turns readable', async () => {
     await withLatency(0, 500_000, async () => {
       using dev = Device.open(0);
-      using net = dev.createNetwork({ index: BUILTIN.kws.index });
+      using net = await dev.createNetwork({ index: BUILTIN.kws.index });
       const make = () => net.createInference([dev.createBuffer(490)], [dev.createBuffer(12)]);
       using first = await make(); // being processed
       using queued = await make(); // waiting behind it
@@ -97,7 +97,7 @@ describe.runIf(inGuest())('Inference (guest)', () => {
 
   it('reports firmware failures as the inference status', async () => {
     using dev = Device.open(1);
-    using net = dev.createNetwork({ index: BUILTIN.kws.index });
+    using net = await dev.createNetwork({ index: BUILTIN.kws.index });
     const run = async () => {
       using inf = await net.createInference([dev.createBuffer(490)], [dev.createBuffer(12)]);
       expect(await inf.wait(10_000)).toBe(true);
@@ -113,7 +113,7 @@ describe.runIf(inGuest())('Inference (guest)', () => {
   it('close() during a wait rejects it with ERR_ETHOSU_CLOSED', async () => {
     await withLatency(0, 200_000, async () => {
       using dev = Device.open(0);
-      using net = dev.createNetwork({ index: BUILTIN.kws.index });
+      using net = await dev.createNetwork({ index: BUILTIN.kws.index });
       const inf = await net.createInference([dev.createBuffer(490)], [dev.createBuffer(12)]);
       const waiting = inf.wait();
       inf.close();
@@ -123,7 +123,7 @@ describe.runIf(inGuest())('Inference (guest)', () => {
 
   it('refuses a closed buffer before the kernel sees it', async () => {
     using dev = Device.open(0);
-    using net = dev.createNetwork({ index: BUILTIN.kws.index });
+    using net = await dev.createNetwork({ index: BUILTIN.kws.index });
     const b = dev.createBuffer(490);
     b.close();
     const e = await failure(() => net.createInference([b], [dev.createBuffer(12)]));

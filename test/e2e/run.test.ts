@@ -37,7 +37,7 @@ describe.runIf(inGuest())('Network.run (guest)', () => {
 
   it('returns copies: later runs do not change earlier results', async () => {
     using dev = Device.open(0);
-    using net = dev.createNetwork({ index: BUILTIN.kws.index });
+    using net = await dev.createNetwork({ index: BUILTIN.kws.index });
     const a = await net.run(pattern(490, 1));
     const b = await net.run(pattern(490, 2));
     expect(a.outputs[0]).toEqual(expectedOutputs([pattern(490, 1)], [12])[0]);
@@ -46,7 +46,7 @@ describe.runIf(inGuest())('Network.run (guest)', () => {
 
   it('checks input sizes before anything is sent', async () => {
     using dev = Device.open(0);
-    using net = dev.createNetwork({ index: BUILTIN.conv2d.index });
+    using net = await dev.createNetwork({ index: BUILTIN.conv2d.index });
     const before = emuStats(0).rx_inference_req ?? 0;
     const e = await failure(() => net.run(new Uint8Array(100)));
     expect(e.code).toBe('ERR_ETHOSU_SIZE_MISMATCH');
@@ -56,7 +56,7 @@ describe.runIf(inGuest())('Network.run (guest)', () => {
 
   it('rejects with ERR_ETHOSU_INFERENCE when the firmware fails the inference', async () => {
     using dev = Device.open(0);
-    using net = dev.createNetwork({ index: BUILTIN.kws.index });
+    using net = await dev.createNetwork({ index: BUILTIN.kws.index });
     const { setEmuKnob } = await import('./helpers.js');
     setEmuKnob(0, 'fail_status', 1);
     const e = await failure(() => net.run(pattern(490, 0)));
@@ -68,7 +68,7 @@ describe.runIf(inGuest())('Network.run (guest)', () => {
   it('AbortSignal cancels: AbortError, and the inference ends aborted', async () => {
     await withLatency(0, 1_000_000, async () => {
       using dev = Device.open(0);
-      using net = dev.createNetwork({ index: BUILTIN.kws.index });
+      using net = await dev.createNetwork({ index: BUILTIN.kws.index });
       // The first run occupies the emulator, so the second is still queued when aborted.
       const busy = net.run(pattern(490, 0), { timeoutMs: 50 }).catch((e: EthosUError) => e.code);
       const before = emuStats(0).inferences_aborted ?? 0;
@@ -94,7 +94,7 @@ describe.runIf(inGuest())('Network.run (guest)', () => {
   it('timeoutMs cancels and rejects with ETIMEDOUT', async () => {
     await withLatency(0, 1_000_000, async () => {
       using dev = Device.open(0);
-      using net = dev.createNetwork({ index: BUILTIN.kws.index });
+      using net = await dev.createNetwork({ index: BUILTIN.kws.index });
       const t0 = performance.now();
       const e = await failure(() => net.run(pattern(490, 0), { timeoutMs: 100 }));
       const took = performance.now() - t0;
@@ -107,7 +107,7 @@ describe.runIf(inGuest())('Network.run (guest)', () => {
 
   it('a cancel the firmware refuses: ETIMEDOUT, status running; 100 more runs all right', async () => {
     using dev = Device.open(0);
-    using net = dev.createNetwork({ index: BUILTIN.kws.index });
+    using net = await dev.createNetwork({ index: BUILTIN.kws.index });
     const latency = emuKnob(0, 'latency_us');
     const okBefore = emuStats(0).inferences_ok ?? 0;
     try {
@@ -134,7 +134,7 @@ describe.runIf(inGuest())('Network.run (guest)', () => {
 
   it('keeps 64 inferences in flight and gets every output right', async () => {
     using dev = Device.open(0);
-    using net = dev.createNetwork({ index: BUILTIN.kws.index });
+    using net = await dev.createNetwork({ index: BUILTIN.kws.index });
     const inputs = Array.from({ length: 64 }, (_, i) => pattern(490, i));
     const results = await Promise.all(inputs.map((x) => net.run(x, { timeoutMs: 30_000 })));
     results.forEach((r, i) => expect(r.outputs[0]).toEqual(expectedOutputs([inputs[i]!], [12])[0]));
@@ -146,7 +146,7 @@ describe.runIf(inGuest())('Network.run (guest)', () => {
     expect(new Set([d0.capabilities().npu, d1.capabilities().npu])).toEqual(
       new Set(['U55', 'U65']),
     );
-    using n0 = d0.createNetwork({ index: BUILTIN.conv2d.index });
+    using n0 = await d0.createNetwork({ index: BUILTIN.conv2d.index });
     using n1 = await d1.loadNetwork(KWS_PATH);
     const x0 = pattern(192, 3);
     const x1 = pattern(490, 4);

@@ -10,7 +10,7 @@ const world = useMockWorld();
 async function start(opts: { zeroCopy?: boolean } = {}) {
   world().autoCompleteMs = undefined; // the test finishes inferences itself
   const dev = Device.open(0, opts);
-  const net = dev.createNetwork({ index: 1 });
+  const net = await dev.createNetwork({ index: 1 });
   const ifm = dev.createBuffer(490);
   const ofm = dev.createBuffer(12);
   ifm.data.forEach((_, i) => (ifm.data[i] = i % 251));
@@ -116,7 +116,7 @@ describe('Inference', () => {
   it('a closed inference leaves nothing tracked by its device (no entry per inference)', async () => {
     world().autoCompleteMs = 0;
     const dev = Device.open(0);
-    const net = dev.createNetwork({ index: 1 });
+    const net = await dev.createNetwork({ index: 1 });
     const ifm = dev.createBuffer(490);
     const ofm = dev.createBuffer(12);
     const base = dev.trackedCount; // the network and the two buffers
@@ -137,7 +137,7 @@ describe('Inference', () => {
   it('closing the device closes an inference run() is waiting for', async () => {
     world().autoCompleteMs = undefined;
     const dev = Device.open(0);
-    const net = dev.createNetwork({ index: 1 });
+    const net = await dev.createNetwork({ index: 1 });
     const running = failure(() => net.run(new Uint8Array(490)));
     await new Promise((r) => setImmediate(r));
     expect(world().inferences).toHaveLength(1);
