@@ -12,7 +12,6 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 
 import { type NativeBinding, type NativeNetwork, setBinding } from '../../src/binding.js';
@@ -60,8 +59,19 @@ interface Measured {
   seconds: number;
   p50: number;
   p99: number;
+  /** CPU time (user + sys, all threads) per inference, us. */
+  cpu: number;
   /** Event-loop delay p99 (ms) while it ran; Node paths only. */
   loopP99?: number;
+}
+
+/** One chunk of a row: summed over the rounds. */
+interface Chunk {
+  n: number;
+  seconds: number;
+  cpuUs: number;
+  lat: number[];
+  loop: number[];
 }
 
 function percentile(sorted: ArrayLike<number>, p: number): number {
@@ -81,17 +91,31 @@ function knob(name: string, value?: string): string {
 const fdCount = () => readdirSync('/proc/self/fd').length;
 const rssMiB = () => process.memoryUsage().rss / 2 ** 20;
 
-/** Runs `one` `count` times with `inflight` at a time; per-inference latencies in us. */
-async function drive(
-  path: PathName,
-  count: number,
-  inflight: number,
-  one: () => Promise<void>,
-): Promise<Measured> {
-  const lat = new Float64Array(count);
+const TICK_MS = 2;
+
+/** Delays of a TICK_MS interval timer past its due time, until stop(). */
+function loopDelays(): { stop: () => number[] } {
+  const delays: number[] = [];
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    delays.push(Math.max(0, now - last - TICK_MS));
+    last = now;
+  }, TICK_MS);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return delays;
+    },
+  };
+}
+
+/** Runs `one` `count` times with `inflight` at a time. */
+async function drive(count: number, inflight: number, one: () => Promise<void>): Promise<Chunk> {
+  const lat: number[] = new Array<number>(count);
   let next = 0;
-  const loop = monitorEventLoopDelay({ resolution: 1 });
-  loop.enable();
+  const loop = loopDelays();
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: inflight }, async () => {
@@ -104,30 +128,35 @@ async function drive(
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
-  loop.disable();
-  lat.sort();
+  const cpu = process.cpuUsage(cpu0);
+  return { n: count, seconds, cpuUs: cpu.user + cpu.system, lat, loop: loop.stop() };
+}
+
+function floor(count: number, inflight: number): Chunk {
+  if (opts.floor === undefined) throw new Error('--floor BIN is required');
+  const args = [`/dev/ethosu${DEV}`, String(INDEX), String(count), String(inflight)];
+  const r = JSON.parse(execFileSync(opts.floor, args, { encoding: 'utf8' })) as {
+    seconds: number;
+    cpu_us: number;
+    lat_us: number[];
+  };
+  return { n: count, seconds: r.seconds, cpuUs: r.cpu_us, lat: r.lat_us, loop: [] };
+}
+
+function summarise(path: PathName, inflight: number, chunks: Chunk[]): Measured {
+  const n = chunks.reduce((a, c) => a + c.n, 0);
+  const lat = chunks.flatMap((c) => c.lat).sort((a, b) => a - b);
+  const loop = chunks.flatMap((c) => c.loop).sort((a, b) => a - b);
   return {
     path,
     inflight,
-    n: count,
-    seconds,
+    n,
+    seconds: chunks.reduce((a, c) => a + c.seconds, 0),
     p50: percentile(lat, 50),
     p99: percentile(lat, 99),
-    loopP99: loop.percentile(99) / 1e6,
+    cpu: chunks.reduce((a, c) => a + c.cpuUs, 0) / n,
+    ...(path === 'floor' ? {} : { loopP99: percentile(loop, 99) }),
   };
-}
-
-function floor(count: number, inflight: number): Measured {
-  if (opts.floor === undefined) throw new Error('--floor BIN is required');
-  const out = execFileSync(
-    opts.floor,
-    [`/dev/ethosu${DEV}`, String(INDEX), String(count), String(inflight)],
-    {
-      encoding: 'utf8',
-    },
-  );
-  const r = JSON.parse(out) as { seconds: number; p50_us: number; p99_us: number };
-  return { path: 'floor', inflight, n: count, seconds: r.seconds, p50: r.p50_us, p99: r.p99_us };
 }
 
 interface Rig {
@@ -208,45 +237,44 @@ async function main(): Promise<void> {
   }
 }
 
+const ROUNDS = 5;
+const PATHS = ['floor', 'addon', 'inference', 'run'] as const;
+
 async function table(): Promise<void> {
   const r = await rig();
   const rows: Measured[] = [];
-  const floors: Record<number, number[]> = {};
   console.log(
-    `# ${COUNT} inferences per row, network index ${INDEX}, /dev/ethosu${DEV}, latency_us 0`,
+    `# ${COUNT} inferences per row in ${ROUNDS} interleaved rounds, network index ${INDEX}, ` +
+      `/dev/ethosu${DEV}, latency_us 0`,
   );
   // Warm up every path (JIT, pools, the emulator's queue).
   floor(300, 1);
-  for (const p of ['addon', 'inference', 'run'] as const) await drive(p, 300, 4, oneOf(r, p));
+  for (const p of ['addon', 'inference', 'run'] as const) await drive(300, 4, oneOf(r, p));
   for (const k of INFLIGHT) {
-    // The floor before and after the Node rows of the same concurrency: the host drifts.
-    const before = floor(COUNT, k);
-    for (const p of ['addon', 'inference', 'run'] as const) {
-      rows.push(await drive(p, COUNT, k, oneOf(r, p)));
+    // Side by side: each round runs every path in turn, so a busy host slows them alike.
+    const chunks = new Map<PathName, Chunk[]>(PATHS.map((p) => [p, []]));
+    for (let round = 0; round < ROUNDS; round++) {
+      const n = Math.ceil(COUNT / ROUNDS);
+      for (const p of PATHS) {
+        chunks.get(p)!.push(p === 'floor' ? floor(n, k) : await drive(n, k, oneOf(r, p)));
+      }
     }
-    const after = floor(COUNT, k);
-    floors[k] = [before.seconds, after.seconds];
-    rows.push({
-      ...before,
-      seconds: (before.seconds + after.seconds) / 2,
-      p50: (before.p50 + after.p50) / 2,
-      p99: Math.max(before.p99, after.p99),
-    });
+    for (const p of PATHS) rows.push(summarise(p, k, chunks.get(p)!));
   }
 
   // Memory and fds across 100,000 runs (16 in flight).
   const soak = Number(opts.soak);
   const runOne = oneOf(r, 'run');
-  await drive('run', 1000, 16, runOne);
+  await drive(1000, 16, runOne);
   const at1k = { rss: rssMiB(), fds: fdCount() };
-  await drive('run', soak - 1000, 16, runOne);
+  await drive(soak - 1000, 16, runOne);
   const atSoak = { rss: rssMiB(), fds: fdCount() };
 
   const big = await mib(r.dev);
   r.nativeNet.close();
   r.dev.close();
 
-  const json = { count: COUNT, rows, floors, soak: { n: soak, at1k, atSoak }, big };
+  const json = { count: COUNT, rows, soak: { n: soak, at1k, atSoak }, big };
   if (opts.json !== undefined) writeFileSync(opts.json, JSON.stringify(json, null, 2));
   printTable(rows);
   console.log('');
@@ -277,6 +305,7 @@ function printTable(rows: Measured[]): void {
     'p50 us',
     'p99 us',
     'x floor',
+    'CPU us per inf.',
     'loop p99 ms',
     'syscalls (ioctls) per inf.',
   ];
@@ -291,7 +320,7 @@ function printTable(rows: Measured[]): void {
       const ratio = rate / (f.n / f.seconds);
       console.log(
         `| ${LABEL[p]} | ${k} | ${fmt(rate)} | ${fmt(m.p50)} | ${fmt(m.p99)} | ` +
-          `${fmt(ratio, 2)} | ${m.loopP99 === undefined ? '-' : fmt(m.loopP99, 2)} | ` +
+          `${fmt(ratio, 2)} | ${fmt(m.cpu)} | ${m.loopP99 === undefined ? '-' : fmt(m.loopP99, 2)} | ` +
           `${k === 1 && sys[p] ? `${fmt(sys[p].total, 1)} (${fmt(sys[p].ioctl, 1)})` : ''} |`,
       );
     }
