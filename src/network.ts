@@ -199,8 +199,8 @@ export class Network implements Disposable {
     const ofmFds = outputs.map((b) => b.fd);
     const attempt = () => {
       // A buffer closed while waiting must not lend its fd number to whatever reuses it.
-      const gone = [...inputs, ...outputs].findIndex((b) => b.closed);
-      if (gone >= 0) throw closedError(gone < inputs.length ? 'input buffer' : 'output buffer');
+      for (const b of inputs) if (b.closed) throw closedError('input buffer');
+      for (const b of outputs) if (b.closed) throw closedError('output buffer');
       return call(() => native.createInference(ifmFds, ofmFds, events, cycles));
     };
     if (signal?.aborted) throw abortError(signal.reason);

@@ -96,7 +96,9 @@ export class BufferPool {
 }
 
 function isClosed(set: BufferSet): boolean {
-  return [...set.ifms, ...set.ofms].some((b) => b.closed);
+  for (const b of set.ifms) if (b.closed) return true;
+  for (const b of set.ofms) if (b.closed) return true;
+  return false;
 }
 
 /** Closed instead of reused (the firmware may still write it; the kernel keeps it alive). */

@@ -5,7 +5,9 @@
 // fds over 100,000 inferences and the cost of 1 MiB tensors. Prints results, asserts nothing
 // about time.
 //
-//   node build/bench/test/bench/bench.js --repo DIR --floor BIN [--count N] [--quick]
+//   node build/bench/test/bench/bench.js --repo DIR --floor BIN [--count N] [--soak N]
+//     [--json FILE] [--syscalls FILE] [--addon DIR (where node-gyp-build finds the addon;
+//     default the repo)]
 //   node build/bench/test/bench/bench.js --repo DIR --only addon|inference|run --count N
 //     (the syscall mode: N sequential inferences of one path, for strace -c to count)
 
@@ -14,7 +16,12 @@ import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 
-import { type NativeBinding, type NativeNetwork, setBinding } from '../../src/binding.js';
+import {
+  type NativeBinding,
+  type NativeInference,
+  type NativeNetwork,
+  setBinding,
+} from '../../src/binding.js';
 import { Device, type DmaBuffer, type Network } from '../../src/index.js';
 import { expectedOutputs } from '../oracle/emulator.js';
 import { buildModel } from '../unit/tflite-builder.js';
@@ -22,6 +29,7 @@ import { buildModel } from '../unit/tflite-builder.js';
 const { values: opts } = parseArgs({
   options: {
     repo: { type: 'string' },
+    addon: { type: 'string' },
     floor: { type: 'string' },
     only: { type: 'string' },
     count: { type: 'string' },
@@ -36,7 +44,7 @@ if (opts.repo === undefined) throw new Error('--repo DIR (the repository root) i
 // The addon from the repository's build, wherever this compiled file sits.
 const require = createRequire(import.meta.url);
 const nodeGypBuild = require('node-gyp-build') as (dir: string) => NativeBinding;
-setBinding(nodeGypBuild(opts.repo));
+setBinding(nodeGypBuild(opts.addon ?? opts.repo));
 
 const DEV = Number(opts.device);
 const INDEX = Number(opts.index);
@@ -44,10 +52,11 @@ const COUNT = Number(opts.count ?? 3000);
 const INFLIGHT = [1, 4, 16, 64];
 const UINT8 = 3; // TFLite TensorType
 
-type PathName = 'floor' | 'addon' | 'inference' | 'run';
+type PathName = 'floor' | 'addon' | 'worker' | 'inference' | 'run';
 const LABEL: Record<PathName, string> = {
   floor: 'C floor (CREATE, poll, STATUS, close)',
   addon: 'addon directly',
+  worker: 'addon, CREATE on a worker (AsyncWorker)',
   inference: 'Inference + wait()',
   run: 'network.run()',
 };
@@ -196,6 +205,24 @@ function oneOf(r: Rig, path: Exclude<PathName, 'floor'>): () => Promise<void> {
         if (inf.status().status !== ok) throw new Error('addon: inference failed');
         inf.close();
       };
+    case 'worker':
+      // What INFERENCE_CREATE would cost on a libuv worker thread instead of the O_NONBLOCK call
+      // (a benchmark-only method of the addon).
+      return async () => {
+        const net = r.nativeNet as NativeNetwork & {
+          _benchCreateInferenceOnWorker: (
+            ...a: Parameters<NativeNetwork['createInference']>
+          ) => Promise<NativeInference | null>;
+        };
+        let inf = await net._benchCreateInferenceOnWorker(ifmFds, ofmFds, [], false);
+        while (inf === null) {
+          await new Promise((res) => setTimeout(res, 1));
+          inf = await net._benchCreateInferenceOnWorker(ifmFds, ofmFds, [], false);
+        }
+        await inf.wait(-1);
+        if (inf.status().status !== ok) throw new Error('worker: inference failed');
+        inf.close();
+      };
     case 'inference':
       return async () => {
         const inf = await r.net.createInference(r.ifms, r.ofms);
@@ -238,7 +265,7 @@ async function main(): Promise<void> {
 }
 
 const ROUNDS = 5;
-const PATHS = ['floor', 'addon', 'inference', 'run'] as const;
+const PATHS = ['floor', 'addon', 'worker', 'inference', 'run'] as const;
 
 async function table(): Promise<void> {
   const r = await rig();
@@ -249,7 +276,9 @@ async function table(): Promise<void> {
   );
   // Warm up every path (JIT, pools, the emulator's queue).
   floor(300, 1);
-  for (const p of ['addon', 'inference', 'run'] as const) await drive(300, 4, oneOf(r, p));
+  for (const p of ['addon', 'worker', 'inference', 'run'] as const) {
+    await drive(300, 4, oneOf(r, p));
+  }
   for (const k of INFLIGHT) {
     // Side by side: each round runs every path in turn, so a busy host slows them alike.
     const chunks = new Map<PathName, Chunk[]>(PATHS.map((p) => [p, []]));
@@ -262,6 +291,9 @@ async function table(): Promise<void> {
     for (const p of PATHS) rows.push(summarise(p, k, chunks.get(p)!));
   }
 
+  printTable(rows);
+  console.log('');
+
   // Memory and fds across 100,000 runs (16 in flight).
   const soak = Number(opts.soak);
   const runOne = oneOf(r, 'run');
@@ -269,24 +301,22 @@ async function table(): Promise<void> {
   const at1k = { rss: rssMiB(), fds: fdCount() };
   await drive(soak - 1000, 16, runOne);
   const atSoak = { rss: rssMiB(), fds: fdCount() };
-
-  const big = await mib(r.dev);
-  r.nativeNet.close();
-  r.dev.close();
-
-  const json = { count: COUNT, rows, soak: { n: soak, at1k, atSoak }, big };
-  if (opts.json !== undefined) writeFileSync(opts.json, JSON.stringify(json, null, 2));
-  printTable(rows);
-  console.log('');
   console.log(
     `RSS ${fmt(at1k.rss, 1)} MiB and ${at1k.fds} open fds after 1,000 run()s; ` +
       `${fmt(atSoak.rss, 1)} MiB and ${atSoak.fds} fds after ${soak.toLocaleString('en')} ` +
       `(growth ${fmt(atSoak.rss - at1k.rss, 1)} MiB, ${atSoak.fds - at1k.fds} fds)`,
   );
   console.log('');
+
+  const big = await mib(r.dev);
+  r.nativeNet.close();
+  r.dev.close();
   console.log('1 MiB IFM and OFM, sequential, us per inference:');
-  for (const b of big.rows) console.log(`  ${b.label.padEnd(48)} ${fmt(b.us).padStart(7)}`);
+  for (const b of big.rows) console.log(`  ${b.label.padEnd(52)} ${fmt(b.us).padStart(7)}`);
   console.log(`  zero-copy: ${big.proof}`);
+
+  const json = { count: COUNT, rows, soak: { n: soak, at1k, atSoak }, big };
+  if (opts.json !== undefined) writeFileSync(opts.json, JSON.stringify(json, null, 2));
 }
 
 /** Per path: syscalls and ioctls per sequential inference (scripts/bench counts them). */
@@ -312,7 +342,7 @@ function printTable(rows: Measured[]): void {
   console.log(`| ${head.join(' | ')} |`);
   console.log(`|${head.map(() => '---').join('|')}|`);
   for (const k of INFLIGHT) {
-    for (const p of ['floor', 'addon', 'inference', 'run'] as const) {
+    for (const p of PATHS) {
       const m = rows.find((x) => x.path === p && x.inflight === k);
       const f = floorOf(k);
       if (m === undefined || f === undefined) continue;

@@ -8,7 +8,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 floor=$1
 shift
-bench=(node "$repo/build/bench/test/bench/bench.js" --repo "$repo" --floor "$floor")
+bench=(node "$repo/build/bench/test/bench/bench.js" --repo "$repo" --floor "$floor" ${ETHOSU_BENCH_ADDON:+--addon "$ETHOSU_BENCH_ADDON"})
 work=$(mktemp -d)
 for k in /sys/kernel/debug/ethosu_emu/*/latency_us; do echo 0 >"$k"; done
 N1=${ETHOSU_BENCH_SYSCALL_N1:-200}
@@ -33,7 +33,7 @@ if command -v strace >/dev/null; then
 		echo '{'
 		# floor's last argument is the in-flight count: 1.
 		per_inference floor sh -c "exec $floor /dev/ethosu0 3 \"\$0\" 1"
-		for p in addon inference run; do
+		for p in addon worker inference run; do
 			echo ','
 			per_inference "$p" "${bench[@]}" --only "$p" --count
 		done
