@@ -7,6 +7,29 @@ import { expectedOutput, failure, KWS_MODEL, useMockWorld } from './helpers/setu
 const world = useMockWorld();
 
 describe('Device.createNetwork', () => {
+  it('never calls the kernel on the calling thread: the worker path, a Promise', async () => {
+    const dev = Device.open();
+    const native = dev.native as unknown as Record<string, (...a: unknown[]) => unknown>;
+    // The mock's worker (loadNetwork) may use the synchronous calls; the library itself may not.
+    let onWorker = false;
+    const load = native.loadNetwork!.bind(native);
+    native.loadNetwork = (src) => {
+      onWorker = true;
+      return load(src);
+    };
+    for (const name of ['createNetwork', 'createNetworkIndex']) {
+      const sync = native[name]!.bind(native);
+      native[name] = (...a) => {
+        if (!onWorker) throw new Error(`${name} on the event loop (NETWORK_INFO waits up to 3 s)`);
+        return sync(...a);
+      };
+    }
+    const pending = dev.createNetwork({ index: 1 });
+    expect(pending).toBeInstanceOf(Promise);
+    expect((await pending).info.ifmSizes).toEqual([490]);
+    expect((await dev.createNetwork(KWS_MODEL)).info.ofmSizes).toEqual([12]);
+  });
+
   it('takes tensors from the TFLite model when they match NETWORK_INFO', async () => {
     const net = await Device.open().createNetwork(KWS_MODEL);
     expect(net.info).toEqual({ description: 'kws', ifmSizes: [490], ofmSizes: [12] });
