@@ -241,7 +241,23 @@ function oneOf(r: Rig, path: Exclude<PathName, 'floor'>): () => Promise<void> {
 async function only(path: Exclude<PathName, 'floor'>, count: number): Promise<void> {
   const r = await rig();
   const one = oneOf(r, path);
+  // ETHOSU_BENCH_EXP=monitor,fork: what the table mode adds (the 2 ms loop-delay timer; a
+  // floor child process run first), to see which of them changes the cost.
+  const exp = process.env.ETHOSU_BENCH_EXP ?? '';
+  if (exp.includes('fork')) floor(10, 1);
+  const loop = exp.includes('monitor') ? loopDelays() : undefined;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
   for (let i = 0; i < count; i++) await one();
+  if (exp !== '') {
+    const cpu = process.cpuUsage(cpu0);
+    const delays = loop?.stop() ?? [];
+    console.error(
+      `${path} ${count} [${exp}]: ${fmt(performance.now() - t0)} ms, CPU ` +
+        `${fmt((cpu.user + cpu.system) / Math.max(1, count))} us per inference, ` +
+        `${delays.length} ticks`,
+    );
+  }
   r.nativeNet.close();
   r.dev.close();
 }

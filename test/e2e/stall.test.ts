@@ -105,10 +105,11 @@ describe.runIf(inGuest())('stalled firmware (guest)', () => {
         `${Math.max(...stalled).toFixed(2)} ms`,
     );
     // A kernel wait on the loop shows as a gap of seconds (2 s for a cancel, 3 s for NETWORK_INFO,
-    // 15 s for room in the queue) and no ticks. The p99 is held to 5 ms over what the same loop
-    // shows idle: a TCG guest on a shared host has an idle p99 of 8-35 ms by itself.
+    // 15 s for room in the queue) and no ticks. Finer bounds (p99 under 5 ms) do not hold in a
+    // TCG guest on a shared host, whose idle loop alone has a p99 of 8-200 ms and GC pauses of
+    // tens of ms (an assertion of p99 < idle p99 + 5 ms failed there with nothing blocking): they
+    // are logged above, not asserted.
     expect(stalled.length).toBeGreaterThan(WINDOW_MS / TICK_MS / 10);
-    expect(s99).toBeLessThan(Math.max(5, b99) + 5);
     expect(Math.max(...stalled)).toBeLessThan(500);
   }, 120_000);
 
