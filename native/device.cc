@@ -97,8 +97,60 @@ void Device::NumberedIoctl(Napi::Env env, const char* name, unsigned long primar
   throw SysError(env, std::string("ioctl(") + name + ")", err, path_);
 }
 
-void Device::Ping(const Napi::CallbackInfo& info) {
-  NumberedIoctl(info.Env(), "PING", ETHOSU_IOCTL_PING, ETHOSU_IOCTL_ALT_PING, nullptr);
+// PING, on a worker thread: with the numbering not yet known, an ENOTTY retries the other one.
+class PingJob : public AsyncJob {
+ public:
+  PingJob(Napi::Env env, Device* dev, int fd, Numbering numbering, bool known)
+      : AsyncJob(env, "EthosUPing", dev->Value()),
+        dev_(dev),
+        fd_(fd),
+        numbering_(numbering),
+        known_(known) {}
+
+ private:
+  static unsigned long Cmd(Numbering n) {
+    return n == Numbering::kPrimary ? ETHOSU_IOCTL_PING : ETHOSU_IOCTL_ALT_PING;
+  }
+  void Execute() override {
+    if (Ioctl(fd_, Cmd(numbering_), nullptr) == 0) return;
+    int err = errno;
+    if (err == ENOTTY && !known_) {
+      Numbering other =
+          numbering_ == Numbering::kPrimary ? Numbering::kAlternative : Numbering::kPrimary;
+      if (Ioctl(fd_, Cmd(other), nullptr) == 0) {
+        numbering_ = other;
+        return;
+      }
+      err = errno;
+    }
+    Fail("ioctl(PING)", err);
+  }
+  void Release() override { dev_->ReleaseFd(); }
+  const std::string& Path() const override { return dev_->path(); }
+  Napi::Value Resolve(Napi::Env env) override {
+    dev_->LearnNumbering(numbering_);
+    return env.Undefined();
+  }
+
+  Device* dev_;
+  int fd_;
+  Numbering numbering_;
+  bool known_;
+};
+
+Napi::Value Device::Ping(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd = Hold(env);
+  PingJob* job;
+  try {
+    job = new PingJob(env, this, fd, numbering_, numbering_known_);
+  } catch (...) {
+    Unhold();
+    throw;
+  }
+  Napi::Promise promise = job->Promise();
+  job->Queue();
+  return promise;
 }
 
 Napi::Value Device::DriverVersion(const Napi::CallbackInfo& info) {

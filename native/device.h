@@ -28,7 +28,9 @@ class Device : public Napi::ObjectWrap<Device>, private FdObject {
   Napi::Value GetFd(const Napi::CallbackInfo& info);
   Napi::Value GetPath(const Napi::CallbackInfo& info);
   void Close(const Napi::CallbackInfo& info);
-  void Ping(const Napi::CallbackInfo& info);
+  // ping(): Promise<void>. PING waits for room in the firmware's queue (up to 15 s when it is
+  // full): on a worker thread.
+  Napi::Value Ping(const Napi::CallbackInfo& info);
   Napi::Value DriverVersion(const Napi::CallbackInfo& info);
   Napi::Value Capabilities(const Napi::CallbackInfo& info);
   Napi::Value CreateBuffer(const Napi::CallbackInfo& info);
@@ -42,6 +44,11 @@ class Device : public Napi::ObjectWrap<Device>, private FdObject {
   // A load job is done with the fd.
   void ReleaseFd() { Unhold(); }
   const std::string& path() const { return path_; }
+  // A worker learnt which numbering the kernel speaks.
+  void LearnNumbering(Numbering n) {
+    numbering_ = n;
+    numbering_known_ = true;
+  }
 
  private:
 

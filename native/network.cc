@@ -10,6 +10,7 @@
 #include <string>
 
 #include "addon_data.h"
+#include "async_job.h"
 #include "convert.h"
 #include "errors.h"
 #include "ethosu_abi.h"
@@ -24,6 +25,8 @@ Napi::Function Network::Define(Napi::Env env) {
                          InstanceMethod<&Network::Close>("close"),
                          InstanceMethod<&Network::Info>("info"),
                          InstanceMethod<&Network::CreateInference>("createInference"),
+                         InstanceMethod<&Network::CreateInferenceOnWorker>(
+                             "_benchCreateInferenceOnWorker"),
                      });
 }
 
@@ -97,12 +100,11 @@ static __u32 FdList(Napi::Env env, const Napi::Value& v, const char* what, __u32
   return arr.Length();
 }
 
-Napi::Value Network::CreateInference(const Napi::CallbackInfo& info) {
+// Fills `req` from createInference()'s arguments.
+static void InferenceRequest(const Napi::CallbackInfo& info, ethosu_uapi_inference_create* req) {
   Napi::Env env = info.Env();
-  int fd = OpenFd(env);
-  ethosu_uapi_inference_create req{};
-  req.ifm_count = FdList(env, info[0], "ifmFds", req.ifm_fd);
-  req.ofm_count = FdList(env, info[1], "ofmFds", req.ofm_fd);
+  req->ifm_count = FdList(env, info[0], "ifmFds", req->ifm_fd);
+  req->ofm_count = FdList(env, info[1], "ofmFds", req->ofm_fd);
   if (info.Length() > 2 && !info[2].IsUndefined()) {
     if (!info[2].IsArray()) throw Napi::TypeError::New(env, "pmuEvents must be an array");
     Napi::Array events = info[2].As<Napi::Array>();
@@ -111,15 +113,66 @@ Napi::Value Network::CreateInference(const Napi::CallbackInfo& info) {
           env, "pmuEvents holds more than " + std::to_string(ETHOSU_PMU_EVENT_MAX) + " events");
     }
     for (uint32_t i = 0; i < events.Length(); ++i) {
-      req.pmu_config.events[i] = ToU32(env, events.Get(i), "pmuEvents[i]");
+      req->pmu_config.events[i] = ToU32(env, events.Get(i), "pmuEvents[i]");
     }
   }
-  req.pmu_config.cycle_count = info.Length() > 3 && info[3].ToBoolean() ? 1 : 0;
+  req->pmu_config.cycle_count = info.Length() > 3 && info[3].ToBoolean() ? 1 : 0;
+}
+
+Napi::Value Network::CreateInference(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd = OpenFd(env);
+  ethosu_uapi_inference_create req{};
+  InferenceRequest(info, &req);
   int inf_fd = Ioctl(fd, ETHOSU_IOCTL_INFERENCE_CREATE, &req);
   // The firmware's queue is full: the caller retries; no error object for a routine answer.
   if (inf_fd < 0 && errno == EAGAIN) return env.Null();
   if (inf_fd < 0) throw SysError(env, "ioctl(INFERENCE_CREATE)", errno);
   return Inference::Create(env, inf_fd);
+}
+
+class CreateInferenceJob : public AsyncJob {
+ public:
+  CreateInferenceJob(Napi::Env env, Network* net, int fd, const ethosu_uapi_inference_create& req)
+      : AsyncJob(env, "EthosUCreateInference", net->Value()), net_(net), fd_(fd), req_(req) {}
+  ~CreateInferenceJob() override {
+    if (inf_fd_ >= 0) ::close(inf_fd_);
+  }
+
+ private:
+  void Execute() override {
+    inf_fd_ = Ioctl(fd_, ETHOSU_IOCTL_INFERENCE_CREATE, &req_);
+    if (inf_fd_ < 0 && errno != EAGAIN) Fail("ioctl(INFERENCE_CREATE)", errno);
+  }
+  void Release() override { net_->ReleaseFd(); }
+  Napi::Value Resolve(Napi::Env env) override {
+    if (inf_fd_ < 0) return env.Null();
+    int fd = inf_fd_;
+    inf_fd_ = -1;
+    return Inference::Create(env, fd);
+  }
+
+  Network* net_;
+  int fd_;
+  ethosu_uapi_inference_create req_;
+  int inf_fd_ = -1;
+};
+
+Napi::Value Network::CreateInferenceOnWorker(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ethosu_uapi_inference_create req{};
+  InferenceRequest(info, &req);
+  int fd = Hold(env);
+  CreateInferenceJob* job;
+  try {
+    job = new CreateInferenceJob(env, this, fd, req);
+  } catch (...) {
+    Unhold();
+    throw;
+  }
+  Napi::Promise promise = job->Promise();
+  job->Queue();
+  return promise;
 }
 
 }  // namespace ethosu

@@ -31,6 +31,13 @@ class Network : public Napi::ObjectWrap<Network>, private FdObject {
   // createInference(ifmFds, ofmFds, pmuEvents, cycleCounter): the Inference, or null when the
   // firmware's queue is full (EAGAIN).
   Napi::Value CreateInference(const Napi::CallbackInfo& info);
+  // Benchmark only (test/bench, not in the library's interface): the same INFERENCE_CREATE on a
+  // libuv worker thread (Napi::AsyncWorker), resolving with the Inference or null on EAGAIN, to
+  // measure what that design would cost per inference against the O_NONBLOCK call above.
+  Napi::Value CreateInferenceOnWorker(const Napi::CallbackInfo& info);
+
+ public:
+  void ReleaseFd() { Unhold(); }
 };
 
 }  // namespace ethosu

@@ -57,7 +57,8 @@ export interface NativeFdObject {
 
 export interface NativeDevice extends NativeFdObject {
   readonly path: string;
-  ping(): void;
+  /** PING on a worker thread (it waits for room in a full queue, up to 15 s). */
+  ping(): Promise<void>;
   driverVersion(): NativeVersion;
   capabilities(): NativeCapabilities;
   /** copyMode: a JS-owned copy synchronised around inferences instead of the mapping itself. */

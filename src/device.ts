@@ -132,6 +132,7 @@ export class Device implements Disposable {
   #capabilities: Capabilities | undefined;
   // Weak: a dropped buffer or inference must stay collectable (its finalizer closes its fd).
   #children = new Set<WeakRef<Closable>>();
+  #held = new Set<Closable>();
   #forget = new FinalizationRegistry<WeakRef<Closable>>((ref) => this.#children.delete(ref));
 
   /**
@@ -198,11 +199,36 @@ export class Device implements Disposable {
     return this.#native;
   }
 
-  /** @internal Registers something to close with this device. */
-  track(child: Closable): void {
+  /** @internal Registers something to close with this device; untrack() with the token. */
+  track(child: Closable): WeakRef<Closable> {
     const ref = new WeakRef(child);
     this.#children.add(ref);
-    this.#forget.register(child, ref);
+    this.#forget.register(child, ref, ref);
+    return ref;
+  }
+
+  /** @internal `child` closed itself: nothing left to close or to finalise. */
+  untrack(ref: WeakRef<Closable>): void {
+    this.#children.delete(ref);
+    this.#forget.unregister(ref);
+  }
+
+  /** @internal What the device would close now (tests: nothing lingers per inference). */
+  get trackedCount(): number {
+    return this.#children.size + this.#held.size;
+  }
+
+  /**
+   * @internal Like track(), for something whose owner always closes it (run()'s inferences):
+   * held strongly until release(), without a WeakRef and finalizer per object.
+   */
+  hold(child: Closable): void {
+    this.#held.add(child);
+  }
+
+  /** @internal */
+  release(child: Closable): void {
+    this.#held.delete(child);
   }
 
   /** CAPABILITIES_REQ (the kernel caches them; so does this object). */
@@ -212,10 +238,17 @@ export class Device implements Disposable {
     return structuredClone(this.#capabilities);
   }
 
-  /** Sends a PING to the firmware (returns once it is queued). */
-  ping(): void {
+  /**
+   * Sends a PING to the firmware; resolves once it is queued. The kernel waits for room in a full
+   * queue (up to 15 s, then ETIMEDOUT): on a worker thread, never on the event loop.
+   */
+  async ping(): Promise<void> {
     const native = this.native;
-    call(() => native.ping());
+    try {
+      await native.ping();
+    } catch (err) {
+      throw fromNative(err);
+    }
   }
 
   /** A DMA buffer of `size` bytes, mapped into `data`. */
@@ -237,28 +270,19 @@ export class Device implements Disposable {
   }
 
   /**
-   * A network from model bytes (parsed as TFLite when possible) or a built-in index. Synchronous:
-   * NETWORK_INFO may wait up to 3 s for the firmware on this thread. Prefer loadNetwork().
+   * A network from model bytes (parsed as TFLite when possible) or a built-in index. The kernel
+   * calls (NETWORK_CREATE, then NETWORK_INFO, which waits up to 3 s for the firmware) run on a
+   * worker thread, on a copy of the bytes: the event loop never waits. loadNetwork() also takes
+   * a file path.
    */
-  createNetwork(src: NetworkSource): Network {
-    const native = this.native;
-    const { bytes, index } = checkSource(src);
-    const created = call(() =>
-      bytes !== undefined ? native.createNetwork(bytes) : native.createNetworkIndex(index),
-    );
-    let info;
-    try {
-      info = call(() => created.info());
-    } catch (err) {
-      created.close();
-      throw err;
-    }
-    return this.#adopt(created, info, bytes === undefined ? undefined : tryModel(bytes));
+  async createNetwork(src: NetworkSource): Promise<Network> {
+    checkSource(src); // bytes or an index, not a path
+    return this.loadNetwork(src);
   }
 
   /**
-   * Like createNetwork(), without blocking the event loop (the kernel calls run on a worker
-   * thread, on a copy of the bytes), and also reads a model file given by path.
+   * createNetwork(), and also reads a model file given by path (the kernel calls run on a
+   * worker thread, on a copy of the bytes; the event loop never waits).
    */
   async loadNetwork(src: string | NetworkSource): Promise<Network> {
     void this.native; // ERR_ETHOSU_CLOSED before any file I/O
@@ -308,6 +332,8 @@ export class Device implements Disposable {
     this.#native = undefined;
     for (const ref of this.#children) ref.deref()?.close();
     this.#children.clear();
+    for (const child of this.#held) child.close();
+    this.#held.clear();
     native.close();
   }
 

@@ -7,18 +7,26 @@ import { closedError, EthosUError, fromNative, invalidArg } from './errors.js';
 import type { Network } from './network.js';
 import type { InferenceStatus } from './types.js';
 
+let statusNames: { constants: object; names: Map<number, InferenceStatus> } | undefined;
+
 /** The library's name for a UAPI status code (codes from the addon, not re-declared here). */
 export function statusName(code: number): InferenceStatus {
-  const s = binding().constants.STATUS;
-  const names: Record<number, InferenceStatus> = {
-    [s.OK]: 'ok',
-    [s.ERROR]: 'error',
-    [s.RUNNING]: 'running',
-    [s.REJECTED]: 'rejected',
-    [s.ABORTED]: 'aborted',
-    [s.ABORTING]: 'aborting',
-  };
-  const name = names[code];
+  const constants = binding().constants;
+  if (statusNames?.constants !== constants) {
+    const s = constants.STATUS;
+    statusNames = {
+      constants,
+      names: new Map<number, InferenceStatus>([
+        [s.OK, 'ok'],
+        [s.ERROR, 'error'],
+        [s.RUNNING, 'running'],
+        [s.REJECTED, 'rejected'],
+        [s.ABORTED, 'aborted'],
+        [s.ABORTING, 'aborting'],
+      ]),
+    };
+  }
+  const name = statusNames.names.get(code);
   if (name === undefined) {
     throw new EthosUError(`Unknown inference status ${code} reported by the kernel`, {
       code: 'ERR_ETHOSU_STATUS',
@@ -41,13 +49,28 @@ export class Inference implements Disposable {
   readonly ifms: readonly DmaBuffer[];
   readonly ofms: readonly DmaBuffer[];
   #native: NativeInference | undefined;
+  #tracked: WeakRef<{ close(): void }> | undefined;
+  #held: boolean;
 
-  /** @internal Created by Network.createInference(). */
-  constructor(network: Network, native: NativeInference, ifms: DmaBuffer[], ofms: DmaBuffer[]) {
+  /**
+   * @internal Created by Network.createInference(). Closing the device closes it: the device
+   * tracks it weakly (a dropped inference is finalised), or, for run()'s inferences, which run()
+   * always closes, holds it strongly until then (`held`: no WeakRef or finalizer entry).
+   */
+  constructor(
+    network: Network,
+    native: NativeInference,
+    ifms: readonly DmaBuffer[],
+    ofms: readonly DmaBuffer[],
+    held = false,
+  ) {
     this.network = network;
     this.#native = native;
     this.ifms = Object.freeze([...ifms]);
     this.ofms = Object.freeze([...ofms]);
+    this.#held = held;
+    if (held) network.device.hold(this);
+    else this.#tracked = network.device.track(this);
   }
 
   get closed(): boolean {
@@ -141,6 +164,9 @@ export class Inference implements Disposable {
     const native = this.#native;
     if (native === undefined) return;
     this.#native = undefined;
+    if (this.#held) this.network.device.release(this);
+    else if (this.#tracked !== undefined) this.network.device.untrack(this.#tracked);
+    this.#tracked = undefined;
     native.close();
   }
 

@@ -13,7 +13,7 @@ import { DmaBuffer } from './buffer.js';
 import type { Device } from './device.js';
 import { abortError, closedError, EthosUError, invalidArg } from './errors.js';
 import { Inference } from './inference.js';
-import { QueueWait } from './queue-wait.js';
+import { QUEUE_TIMEOUT_MS, QueueWait } from './queue-wait.js';
 import { BufferPool, runNetwork, type RunOptions, type RunResult } from './run.js';
 import type { TensorInfo, TfliteModel } from './types.js';
 
@@ -39,9 +39,6 @@ export interface CreateInferenceOptions {
   /** Stop waiting for room in the queue: rejects with an AbortError, nothing was sent. */
   signal?: AbortSignal;
 }
-
-/** The kernel's limit for a blocking sender, kept for callers that wait on a full queue. */
-const QUEUE_TIMEOUT_MS = 15_000;
 
 /** The model's tensors when they agree with what the firmware reports, else plain byte tensors. */
 function tensors(
@@ -150,7 +147,6 @@ export class Network implements Disposable {
     opts: CreateInferenceOptions = {},
   ): Promise<Inference> {
     if (this.#native === undefined) throw closedError('Network');
-    const native = this.#native;
     const inputs = this.#checkBuffers('input', ifms, this.info.ifmSizes);
     const outputs = this.#checkBuffers('output', ofms, this.info.ofmSizes);
     const events = opts.pmuEvents ?? [];
@@ -179,21 +175,33 @@ export class Network implements Disposable {
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
       throw invalidArg('signal must be an AbortSignal');
     }
-    for (const b of [...inputs, ...outputs]) {
-      if (!b.zeroCopy) call(() => b.native.syncToDevice());
-    }
+    return this.start(inputs, outputs, events, opts.cycles ?? false, queueMs, signal, false);
+  }
+
+  /**
+   * @internal createInference() after its checks; run() calls it directly with its pooled
+   * buffers (`held`: see the Inference constructor).
+   */
+  async start(
+    inputs: readonly DmaBuffer[],
+    outputs: readonly DmaBuffer[],
+    events: number[],
+    cycles: boolean,
+    queueMs: number,
+    signal: AbortSignal | undefined,
+    held: boolean,
+  ): Promise<Inference> {
+    const native = this.#native;
+    if (native === undefined) throw closedError('Network');
+    for (const b of inputs) if (!b.zeroCopy) call(() => b.native.syncToDevice());
+    for (const b of outputs) if (!b.zeroCopy) call(() => b.native.syncToDevice());
+    const ifmFds = inputs.map((b) => b.fd);
+    const ofmFds = outputs.map((b) => b.fd);
     const attempt = () => {
       // A buffer closed while waiting must not lend its fd number to whatever reuses it.
-      const gone = [...inputs, ...outputs].findIndex((b) => b.closed);
-      if (gone >= 0) throw closedError(gone < inputs.length ? 'input buffer' : 'output buffer');
-      return call(() =>
-        native.createInference(
-          inputs.map((b) => b.fd),
-          outputs.map((b) => b.fd),
-          events,
-          opts.cycles ?? false,
-        ),
-      );
+      for (const b of inputs) if (b.closed) throw closedError('input buffer');
+      for (const b of outputs) if (b.closed) throw closedError('output buffer');
+      return call(() => native.createInference(ifmFds, ofmFds, events, cycles));
     };
     if (signal?.aborted) throw abortError(signal.reason);
     // Behind earlier waiters, or on a full queue (null): wait for room, off the event loop.
@@ -203,9 +211,7 @@ export class Network implements Disposable {
       created.close();
       throw closedError('Network');
     }
-    const inference = new Inference(this, created, inputs, outputs);
-    this.device.track(inference);
-    return inference;
+    return new Inference(this, created, inputs, outputs, held);
   }
 
   /**

@@ -6,6 +6,9 @@
 
 import { abortError, EthosUError } from './errors.js';
 
+/** The kernel's limit for a blocking sender, kept for callers that wait on a full queue. */
+export const QUEUE_TIMEOUT_MS = 15_000;
+
 /** Retry delays while the queue stays full: from 1 ms, doubling up to 16 ms. */
 const RETRY_MIN_MS = 1;
 const RETRY_MAX_MS = 16;

@@ -7,6 +7,7 @@ import type { Device } from './device.js';
 import { abortError, closedError, EthosUError, invalidArg } from './errors.js';
 import type { Inference } from './inference.js';
 import type { Network, NetworkInfo } from './network.js';
+import { QUEUE_TIMEOUT_MS } from './queue-wait.js';
 import { pmuCounterCount, pmuEventName, resolvePmuEvent } from './pmu/index.js';
 import type { InferenceStatus, NpuFamily, TensorDType, TensorInfo } from './types.js';
 
@@ -95,7 +96,9 @@ export class BufferPool {
 }
 
 function isClosed(set: BufferSet): boolean {
-  return [...set.ifms, ...set.ofms].some((b) => b.closed);
+  for (const b of set.ifms) if (b.closed) return true;
+  for (const b of set.ofms) if (b.closed) return true;
+  return false;
 }
 
 /** Closed instead of reused (the firmware may still write it; the kernel keeps it alive). */
@@ -257,12 +260,16 @@ export async function runNetwork(
       (set.ifms[i] as DmaBuffer).data.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
     });
     // A full firmware queue is waited for within the same time limit, never on the event loop.
-    inference = await network.createInference(set.ifms, set.ofms, {
-      pmuEvents: events,
-      cycles: opts.cycles ?? false,
-      ...(timeoutMs !== undefined ? { queueTimeoutMs: timeoutMs } : {}),
-      ...(signal !== undefined ? { signal } : {}),
-    });
+    // The pool's buffers fit the network by construction: no createInference() checks.
+    inference = await network.start(
+      set.ifms,
+      set.ofms,
+      events,
+      opts.cycles ?? false,
+      timeoutMs ?? QUEUE_TIMEOUT_MS,
+      signal,
+      true,
+    );
   } catch (err) {
     network.pool.release(set); // nothing was sent: the buffers are free
     if ((err as EthosUError).code === 'ETIMEDOUT' && timeoutMs !== undefined) {
@@ -276,16 +283,19 @@ export async function runNetwork(
   }
 
   let onAbort: (() => void) | undefined;
-  const aborted = new Promise<'aborted'>((resolve) => {
-    onAbort = () => resolve('aborted');
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  const aborted =
+    signal === undefined
+      ? undefined
+      : new Promise<'aborted'>((resolve) => {
+          onAbort = () => resolve('aborted');
+          signal.addEventListener('abort', onAbort, { once: true });
+        });
   const waiting = inference.wait(
     timeoutMs === undefined ? undefined : Math.max(0, timeoutMs - (performance.now() - start)),
   );
   let outcome: boolean | 'aborted';
   try {
-    outcome = signal ? await Promise.race([waiting, aborted]) : await waiting;
+    outcome = aborted ? await Promise.race([waiting, aborted]) : await waiting;
   } catch (err) {
     // The wait itself failed: the state of the buffers is unknown, so they are not reused.
     inference.close();

@@ -49,7 +49,7 @@ export interface CliDevice {
   readonly path: string;
   readonly driverVersion: SemanticVersion;
   capabilities(): Capabilities;
-  ping(): void;
+  ping(): Promise<void>;
   createBuffer(size: number): CliBuffer;
   loadNetwork(src: string | Uint8Array | { index: number }): Promise<CliNetwork>;
   close(): void;

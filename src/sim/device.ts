@@ -226,8 +226,14 @@ export class SimDevice extends SimFdObject implements NativeDevice {
     super('Device');
   }
 
-  ping(): void {
-    this.check();
+  // A promise, as the kernel device's (its PING can wait for firmware queue room).
+  ping(): Promise<void> {
+    try {
+      this.check();
+      return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
   }
 
   driverVersion(): NativeVersion {

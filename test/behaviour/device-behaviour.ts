@@ -131,7 +131,7 @@ export function deviceBehaviour(t: BehaviourTarget): void {
 
     it('concatenates several inputs (ADD: 2 x 4 bytes)', async () => {
       using dev = t.open();
-      using net = dev.createNetwork(ADD.bytes);
+      using net = await dev.createNetwork(ADD.bytes);
       const a = dev.createBuffer(4);
       const b = dev.createBuffer(4);
       const out = dev.createBuffer(4);
@@ -145,7 +145,7 @@ export function deviceBehaviour(t: BehaviourTarget): void {
 
     it('copy mode (zeroCopy: false) exchanges data around inferences', async () => {
       using dev = t.open({ zeroCopy: false });
-      using net = dev.createNetwork(CONV2D.bytes);
+      using net = await dev.createNetwork(CONV2D.bytes);
       using ifm = dev.createBuffer(CONV2D.ifm);
       using ofm = dev.createBuffer(CONV2D.ofm);
       expect(ifm.zeroCopy).toBe(false);
@@ -162,7 +162,7 @@ export function deviceBehaviour(t: BehaviourTarget): void {
       // Long enough that a loaded TCG guest reads the status before the inference ends.
       await t.withLatency(2_000_000, async () => {
         using dev = t.open();
-        using net = dev.createNetwork(CONV2D.bytes);
+        using net = await dev.createNetwork(CONV2D.bytes);
         const make = () => net.createInference([dev.createBuffer(192)], [dev.createBuffer(72)]);
         using inf = await make();
         const t0 = performance.now();
@@ -178,7 +178,7 @@ export function deviceBehaviour(t: BehaviourTarget): void {
     it('several waits on one inference all settle', async () => {
       await t.withLatency(100_000, async () => {
         using dev = t.open();
-        using net = dev.createNetwork(CONV2D.bytes);
+        using net = await dev.createNetwork(CONV2D.bytes);
         using inf = await net.createInference([dev.createBuffer(192)], [dev.createBuffer(72)]);
         const r = await Promise.all([inf.wait(), inf.wait(10), inf.wait(10_000), inf.wait()]);
         expect(r).toEqual([true, false, true, true]);
@@ -188,7 +188,7 @@ export function deviceBehaviour(t: BehaviourTarget): void {
     it('cancels a queued inference: cancel() true, status aborted, wait() true', async () => {
       await t.withLatency(500_000, async () => {
         using dev = t.open();
-        using net = dev.createNetwork(CONV2D.bytes);
+        using net = await dev.createNetwork(CONV2D.bytes);
         const make = () => net.createInference([dev.createBuffer(192)], [dev.createBuffer(72)]);
         using first = await make(); // being processed
         using queued = await make(); // waiting behind it
@@ -207,7 +207,7 @@ export function deviceBehaviour(t: BehaviourTarget): void {
     it('close() during a wait rejects it with ERR_ETHOSU_CLOSED', async () => {
       await t.withLatency(200_000, async () => {
         using dev = t.open();
-        using net = dev.createNetwork(CONV2D.bytes);
+        using net = await dev.createNetwork(CONV2D.bytes);
         const inf = await net.createInference([dev.createBuffer(192)], [dev.createBuffer(72)]);
         const waiting = inf.wait();
         inf.close();
@@ -217,7 +217,7 @@ export function deviceBehaviour(t: BehaviourTarget): void {
 
     it('refuses a closed buffer before the device sees it', async () => {
       using dev = t.open();
-      using net = dev.createNetwork(CONV2D.bytes);
+      using net = await dev.createNetwork(CONV2D.bytes);
       const b = dev.createBuffer(192);
       b.close();
       const e = await failure(() => net.createInference([b], [dev.createBuffer(72)]));
@@ -229,7 +229,7 @@ export function deviceBehaviour(t: BehaviourTarget): void {
 
     it('run() returns copies: later runs do not change earlier results', async () => {
       using dev = t.open();
-      using net = dev.createNetwork(CONV2D.bytes);
+      using net = await dev.createNetwork(CONV2D.bytes);
       const a = await net.run(pattern(192, 1));
       const b = await net.run(pattern(192, 2));
       expect(new Uint8Array(a.outputs[0]!.buffer)).toEqual(
@@ -243,7 +243,7 @@ export function deviceBehaviour(t: BehaviourTarget): void {
     it('AbortSignal cancels a queued run: AbortError, and the inference ends aborted', async () => {
       await t.withLatency(1_000_000, async () => {
         using dev = t.open();
-        using net = dev.createNetwork(CONV2D.bytes);
+        using net = await dev.createNetwork(CONV2D.bytes);
         // The first run occupies the device, so the second is still queued when aborted.
         const busy = net.run(pattern(192, 0), { timeoutMs: 50 }).catch((e: EthosUError) => e.code);
         const before = t.aborted();
@@ -269,7 +269,7 @@ export function deviceBehaviour(t: BehaviourTarget): void {
     it('timeoutMs cancels and rejects with ETIMEDOUT, status aborted', async () => {
       await t.withLatency(1_000_000, async () => {
         using dev = t.open();
-        using net = dev.createNetwork(CONV2D.bytes);
+        using net = await dev.createNetwork(CONV2D.bytes);
         const t0 = performance.now();
         const e = await failure(() => net.run(pattern(192, 0), { timeoutMs: 100 }));
         const took = performance.now() - t0;
@@ -282,7 +282,7 @@ export function deviceBehaviour(t: BehaviourTarget): void {
 
     it('keeps 64 inferences in flight and gets every output right', async () => {
       using dev = t.open();
-      using net = dev.createNetwork(CONV2D.bytes);
+      using net = await dev.createNetwork(CONV2D.bytes);
       const inputs = Array.from({ length: 64 }, (_, i) => pattern(192, i));
       const results = await Promise.all(inputs.map((x) => net.run(x, { timeoutMs: 30_000 })));
       results.forEach((r, i) =>

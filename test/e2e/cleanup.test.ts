@@ -32,7 +32,7 @@ describe.runIf(inGuest())('resource cleanup (guest)', () => {
       using dev = Device.open(0);
       // The smallest built-in network (ADD, 2 x 4 bytes in, 4 out): the emulator's own work
       // per inference stays small.
-      using net = dev.createNetwork({ index: BUILTIN.add.index });
+      using net = await dev.createNetwork({ index: BUILTIN.add.index });
       const lanes = Array.from({ length: LANES }, (_, i) => {
         const a = dev.createBuffer(4);
         const b = dev.createBuffer(4);
@@ -68,7 +68,7 @@ describe.runIf(inGuest())('resource cleanup (guest)', () => {
 
   it('dropped buffers and inferences are closed by the garbage collector', async () => {
     const dev = Device.open(0);
-    const net = dev.createNetwork({ index: BUILTIN.kws.index });
+    const net = await dev.createNetwork({ index: BUILTIN.kws.index });
     const baseline = fdCount();
     await (async () => {
       const buffers: DmaBuffer[] = [];
@@ -113,7 +113,7 @@ describe.runIf(inGuest())('resource cleanup (guest)', () => {
   it('closing the network releases its pooled buffers', async () => {
     await withLatency(0, 20_000, async () => {
       const dev = Device.open(0);
-      const net = dev.createNetwork({ index: BUILTIN.kws.index });
+      const net = await dev.createNetwork({ index: BUILTIN.kws.index });
       const baseline = fdCount();
       await Promise.all(Array.from({ length: 8 }, (_, i) => net.run(pattern(490, i))));
       net.close(); // closes the pooled buffers

@@ -10,7 +10,7 @@ import { BUILTIN, inGuest, setEmuKnob } from './helpers.js';
 describe.runIf(inGuest())('Inference (guest)', () => {
   it('reports firmware failures as the inference status', async () => {
     using dev = Device.open(1);
-    using net = dev.createNetwork({ index: BUILTIN.kws.index });
+    using net = await dev.createNetwork({ index: BUILTIN.kws.index });
     const run = async () => {
       using inf = await net.createInference([dev.createBuffer(490)], [dev.createBuffer(12)]);
       expect(await inf.wait(10_000)).toBe(true);

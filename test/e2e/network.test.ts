@@ -7,9 +7,9 @@ import { Device } from '../../src/index.js';
 import { BUILTIN, failure, inGuest, KWS_PATH } from './helpers.js';
 
 describe.runIf(inGuest())('Network (guest)', () => {
-  it('creates a network from model bytes: NETWORK_INFO and the parsed model agree', () => {
+  it('creates a network from model bytes: NETWORK_INFO and the parsed model agree', async () => {
     using dev = Device.open();
-    using net = dev.createNetwork(readFileSync(KWS_PATH));
+    using net = await dev.createNetwork(readFileSync(KWS_PATH));
     expect(net.info.ifmSizes).toEqual([490]);
     expect(net.info.ofmSizes).toEqual([12]);
     expect(net.info.description).toBe((net.model?.description ?? '').slice(0, 31));
@@ -27,10 +27,10 @@ describe.runIf(inGuest())('Network (guest)', () => {
     expect(net.model?.outputs.map((t) => t.byteSize)).toEqual([12]);
   });
 
-  it('creates the built-in networks by index', () => {
+  it('creates the built-in networks by index', async () => {
     using dev = Device.open();
     for (const b of Object.values(BUILTIN)) {
-      using net = dev.createNetwork({ index: b.index });
+      using net = await dev.createNetwork({ index: b.index });
       expect(net.info.ifmSizes).toEqual(b.ifm);
       expect(net.info.ofmSizes).toEqual(b.ofm);
       expect(net.model).toBeUndefined();

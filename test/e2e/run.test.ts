@@ -36,7 +36,7 @@ describe.runIf(inGuest())('Network.run (guest)', () => {
 
   it('checks input sizes before anything is sent', async () => {
     using dev = Device.open(0);
-    using net = dev.createNetwork({ index: BUILTIN.conv2d.index });
+    using net = await dev.createNetwork({ index: BUILTIN.conv2d.index });
     const before = emuStats(0).rx_inference_req ?? 0;
     const e = await failure(() => net.run(new Uint8Array(100)));
     expect(e.code).toBe('ERR_ETHOSU_SIZE_MISMATCH');
@@ -46,7 +46,7 @@ describe.runIf(inGuest())('Network.run (guest)', () => {
 
   it('rejects with ERR_ETHOSU_INFERENCE when the firmware fails the inference', async () => {
     using dev = Device.open(0);
-    using net = dev.createNetwork({ index: BUILTIN.kws.index });
+    using net = await dev.createNetwork({ index: BUILTIN.kws.index });
     const { setEmuKnob } = await import('./helpers.js');
     setEmuKnob(0, 'fail_status', 1);
     const e = await failure(() => net.run(pattern(490, 0)));
@@ -57,7 +57,7 @@ describe.runIf(inGuest())('Network.run (guest)', () => {
 
   it('a cancel the firmware refuses: ETIMEDOUT, status running; 100 more runs all right', async () => {
     using dev = Device.open(0);
-    using net = dev.createNetwork({ index: BUILTIN.kws.index });
+    using net = await dev.createNetwork({ index: BUILTIN.kws.index });
     const latency = emuKnob(0, 'latency_us');
     const okBefore = emuStats(0).inferences_ok ?? 0;
     try {
@@ -88,7 +88,7 @@ describe.runIf(inGuest())('Network.run (guest)', () => {
     expect(new Set([d0.capabilities().npu, d1.capabilities().npu])).toEqual(
       new Set(['U55', 'U65']),
     );
-    using n0 = d0.createNetwork({ index: BUILTIN.conv2d.index });
+    using n0 = await d0.createNetwork({ index: BUILTIN.conv2d.index });
     using n1 = await d1.loadNetwork(KWS_PATH);
     const x0 = pattern(192, 3);
     const x1 = pattern(490, 4);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// A stalled firmware must never stall Node: network creation, more inferences than the
+// A stalled firmware must never stall Node: network creation, a ping, more inferences than the
 // firmware's 64-slot queue holds, timeouts and a cancel all wait off the event loop, and
 // everything settles once the firmware resumes.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -44,7 +44,7 @@ function settle<T>(p: Promise<T>): Promise<T | EthosUError> {
 }
 
 describe.runIf(inGuest())('stalled firmware (guest)', () => {
-  it('loads, runs 80 inferences and cancels while stalled; the event loop keeps going', async () => {
+  it('loads, pings, runs 80 inferences and cancels while stalled; the loop keeps going', async () => {
     using dev = Device.open(0);
     using net = await dev.loadNetwork({ index: BUILTIN.kws.index });
     // Written by path: a failed test may leave /dev/ethosu0 restarting, and the stall must end.
@@ -63,7 +63,10 @@ describe.runIf(inGuest())('stalled firmware (guest)', () => {
       const inference = await net.createInference([ifm], [ofm]);
       const runs = inputs.map((x) => settle(net.run(x, { timeoutMs: 30_000 })));
       const loading = settle(dev.loadNetwork(model));
+      const creating = settle(dev.createNetwork({ index: BUILTIN.add.index }));
       const cancelling = settle(inference.cancel());
+      // The ring is full by now: PING waits for room in the kernel (up to 15 s).
+      const pinging = settle(dev.ping());
       // Everything is issued (the issuing itself is CPU work: let it finish); now all of it waits
       // for the firmware (the kernel's waits: 2 s for the cancel, 3 s for NETWORK_INFO; 16 runs
       // for room in the queue).
@@ -76,6 +79,11 @@ describe.runIf(inGuest())('stalled firmware (guest)', () => {
       const loaded = await loading;
       expect(loaded).not.toBeInstanceOf(Error);
       expect((loaded as Network).info.ifmSizes).toEqual([490]);
+      const created = await creating;
+      expect(created).not.toBeInstanceOf(Error);
+      expect((created as Network).info.ifmSizes).toEqual([...BUILTIN.add.ifm]);
+      (created as Network).close();
+      expect(await pinging).toBeUndefined();
       expect(typeof (await cancelling)).toBe('boolean');
       expect(await inference.wait(10_000)).toBe(true);
       inference.close();
@@ -98,15 +106,16 @@ describe.runIf(inGuest())('stalled firmware (guest)', () => {
     );
     // A kernel wait on the loop shows as a gap of seconds (2 s for a cancel, 3 s for NETWORK_INFO,
     // 15 s for room in the queue) and no ticks. Finer bounds (p99 under 5 ms) do not hold in a
-    // TCG guest on a shared host, whose idle loop alone has a p99 of 8-35 ms and GC pauses of
-    // tens of ms: they are logged above, not asserted.
+    // TCG guest on a shared host, whose idle loop alone has a p99 of 8-200 ms and GC pauses of
+    // tens of ms (an assertion of p99 < idle p99 + 5 ms failed there with nothing blocking): they
+    // are logged above, not asserted.
     expect(stalled.length).toBeGreaterThan(WINDOW_MS / TICK_MS / 10);
     expect(Math.max(...stalled)).toBeLessThan(500);
   }, 120_000);
 
   it('runs whose timeout fires during the stall reject with ETIMEDOUT, nothing else', async () => {
     using dev = Device.open(0);
-    using net = dev.createNetwork({ index: BUILTIN.kws.index });
+    using net = await dev.createNetwork({ index: BUILTIN.kws.index });
     const stallKnob = `/sys/kernel/debug/ethosu_emu/${subsystemOf(0)}/stall`;
     writeFileSync(stallKnob, '1');
     try {

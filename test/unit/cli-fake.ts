@@ -168,7 +168,7 @@ export class FakeDevice implements CliDevice {
       npu: this.npu,
     };
   }
-  ping() {
+  async ping() {
     this.pings++;
   }
   createBuffer(size: number): CliBuffer {

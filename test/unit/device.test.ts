@@ -90,7 +90,9 @@ describe('Device', () => {
 
   it('pings, and reports ioctl failures with their errno', async () => {
     const dev = Device.open();
-    dev.ping();
+    const pinging = dev.ping();
+    expect(pinging).toBeInstanceOf(Promise);
+    expect(await pinging).toBeUndefined();
     world().fail.set('ping', 'EIO');
     const e = await failure(() => dev.ping());
     expect([e.code, e.errno, e.syscall]).toEqual(['EIO', -5, 'ioctl(PING)']);
@@ -131,7 +133,7 @@ describe('Device', () => {
   it('closes every buffer, network and inference created from it', async () => {
     const dev = Device.open();
     const buf = dev.createBuffer(490);
-    const net = dev.createNetwork({ index: 1 });
+    const net = await dev.createNetwork({ index: 1 });
     const out = dev.createBuffer(12);
     world().autoCompleteMs = undefined;
     const inf = await net.createInference([buf], [out]);
@@ -168,11 +170,11 @@ describe('Device', () => {
     expect(e.errno).toBe(-2);
   });
 
-  it('accepts any view of the model bytes', () => {
+  it('accepts any view of the model bytes', async () => {
     const dev = Device.open();
     const copy = new Uint8Array(KWS_MODEL.length + 8);
     copy.set(KWS_MODEL, 8);
-    const net = dev.createNetwork(new Uint8Array(copy.buffer, 8, KWS_MODEL.length));
+    const net = await dev.createNetwork(new Uint8Array(copy.buffer, 8, KWS_MODEL.length));
     expect(net.model?.inputs.length).toBe(1);
   });
 });

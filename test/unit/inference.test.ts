@@ -10,7 +10,7 @@ const world = useMockWorld();
 async function start(opts: { zeroCopy?: boolean } = {}) {
   world().autoCompleteMs = undefined; // the test finishes inferences itself
   const dev = Device.open(0, opts);
-  const net = dev.createNetwork({ index: 1 });
+  const net = await dev.createNetwork({ index: 1 });
   const ifm = dev.createBuffer(490);
   const ofm = dev.createBuffer(12);
   ifm.data.forEach((_, i) => (ifm.data[i] = i % 251));
@@ -111,5 +111,38 @@ describe('Inference', () => {
     world().fail.set('cancel', 'EIO');
     const e = await failure(() => inf.cancel());
     expect([e.code, e.errno, e.syscall]).toEqual(['EIO', -5, 'ioctl(INFERENCE_CANCEL)']);
+  });
+
+  it('a closed inference leaves nothing tracked by its device (no entry per inference)', async () => {
+    world().autoCompleteMs = 0;
+    const dev = Device.open(0);
+    const net = await dev.createNetwork({ index: 1 });
+    const ifm = dev.createBuffer(490);
+    const ofm = dev.createBuffer(12);
+    const base = dev.trackedCount; // the network and the two buffers
+    expect(base).toBe(3);
+    for (let i = 0; i < 50; i++) {
+      const inf = await net.createInference([ifm], [ofm]);
+      expect(dev.trackedCount).toBe(base + 1);
+      expect(await inf.wait()).toBe(true);
+      inf.close();
+      expect(dev.trackedCount).toBe(base);
+    }
+    for (let i = 0; i < 50; i++) await net.run(new Uint8Array(490));
+    expect(dev.trackedCount).toBe(base + 2); // run()'s pooled buffer set: one IFM, one OFM
+    dev.close();
+    expect(dev.trackedCount).toBe(0);
+  });
+
+  it('closing the device closes an inference run() is waiting for', async () => {
+    world().autoCompleteMs = undefined;
+    const dev = Device.open(0);
+    const net = await dev.createNetwork({ index: 1 });
+    const running = failure(() => net.run(new Uint8Array(490)));
+    await new Promise((r) => setImmediate(r));
+    expect(world().inferences).toHaveLength(1);
+    dev.close();
+    expect((await running).code).toBe('ERR_ETHOSU_CLOSED');
+    expect(world().openFds.size).toBe(0);
   });
 });

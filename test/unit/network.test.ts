@@ -7,8 +7,31 @@ import { expectedOutput, failure, KWS_MODEL, useMockWorld } from './helpers/setu
 const world = useMockWorld();
 
 describe('Device.createNetwork', () => {
-  it('takes tensors from the TFLite model when they match NETWORK_INFO', () => {
-    const net = Device.open().createNetwork(KWS_MODEL);
+  it('never calls the kernel on the calling thread: the worker path, a Promise', async () => {
+    const dev = Device.open();
+    const native = dev.native as unknown as Record<string, (...a: unknown[]) => unknown>;
+    // The mock's worker (loadNetwork) may use the synchronous calls; the library itself may not.
+    let onWorker = false;
+    const load = native.loadNetwork!.bind(native);
+    native.loadNetwork = (src) => {
+      onWorker = true;
+      return load(src);
+    };
+    for (const name of ['createNetwork', 'createNetworkIndex']) {
+      const sync = native[name]!.bind(native);
+      native[name] = (...a) => {
+        if (!onWorker) throw new Error(`${name} on the event loop (NETWORK_INFO waits up to 3 s)`);
+        return sync(...a);
+      };
+    }
+    const pending = dev.createNetwork({ index: 1 });
+    expect(pending).toBeInstanceOf(Promise);
+    expect((await pending).info.ifmSizes).toEqual([490]);
+    expect((await dev.createNetwork(KWS_MODEL)).info.ofmSizes).toEqual([12]);
+  });
+
+  it('takes tensors from the TFLite model when they match NETWORK_INFO', async () => {
+    const net = await Device.open().createNetwork(KWS_MODEL);
     expect(net.info).toEqual({ description: 'kws', ifmSizes: [490], ofmSizes: [12] });
     expect(net.model?.isVela).toBe(true);
     expect(net.inputs).toHaveLength(1);
@@ -18,25 +41,25 @@ describe('Device.createNetwork', () => {
     expect(Object.isFrozen(net.info)).toBe(true);
   });
 
-  it('describes built-in networks as byte tensors', () => {
-    const net = Device.open().createNetwork({ index: 1 });
+  it('describes built-in networks as byte tensors', async () => {
+    const net = await Device.open().createNetwork({ index: 1 });
     expect(net.model).toBeUndefined();
     expect(net.inputs).toEqual([{ name: 'input0', dtype: 'uint8', shape: [490], byteSize: 490 }]);
     expect(net.outputs).toEqual([{ name: 'output0', dtype: 'uint8', shape: [12], byteSize: 12 }]);
   });
 
-  it('falls back to byte tensors when the model disagrees with the firmware', () => {
+  it('falls back to byte tensors when the model disagrees with the firmware', async () => {
     world().addDevice('/dev/ethosu1', {
       userInfo: () => ({ description: '', ifmSizes: [100], ofmSizes: [12, 4] }),
     });
-    const net = Device.open(1).createNetwork(KWS_MODEL);
+    const net = await Device.open(1).createNetwork(KWS_MODEL);
     expect(net.model).toBeDefined();
     expect(net.inputs.map((t) => t.dtype)).toEqual(['uint8']);
     expect(net.outputs.map((t) => t.byteSize)).toEqual([12, 4]);
   });
 
-  it('accepts bytes that are not TFLite (no model)', () => {
-    const net = Device.open().createNetwork(new Uint8Array([1, 2, 3]));
+  it('accepts bytes that are not TFLite (no model)', async () => {
+    const net = await Device.open().createNetwork(new Uint8Array([1, 2, 3]));
     expect(net.model).toBeUndefined();
   });
 
@@ -73,14 +96,14 @@ describe('Device.createNetwork', () => {
 });
 
 describe('Network.createInference', () => {
-  function setup() {
+  async function setup() {
     const dev = Device.open();
-    const net = dev.createNetwork({ index: 1 });
+    const net = await dev.createNetwork({ index: 1 });
     return { dev, net, ifm: dev.createBuffer(490), ofm: dev.createBuffer(12) };
   }
 
   it('passes fds, PMU events and the cycle flag to the kernel', async () => {
-    const { net, ifm, ofm } = setup();
+    const { net, ifm, ofm } = await setup();
     const inf = await net.createInference([ifm], [ofm], { pmuEvents: [5, 6], cycles: true });
     const mock = world().inferences[0]!;
     expect(mock.ifms[0]!.fd).toBe(ifm.fd);
@@ -92,7 +115,7 @@ describe('Network.createInference', () => {
   });
 
   it('checks buffer counts and sizes against the network', async () => {
-    const { dev, net, ifm, ofm } = setup();
+    const { dev, net, ifm, ofm } = await setup();
     let e = await failure(() => net.createInference([], [ofm]));
     expect(e.code).toBe('ERR_ETHOSU_SIZE_MISMATCH');
     expect(e.message).toBe('The network has 1 input(s), but 0 input buffer(s) were given');
@@ -107,7 +130,7 @@ describe('Network.createInference', () => {
   });
 
   it('rejects closed, foreign and non-Buffer arguments', async () => {
-    const { net, ifm, ofm } = setup();
+    const { net, ifm, ofm } = await setup();
     world().addDevice('/dev/ethosu1');
     const other = Device.open(1).createBuffer(490);
     expect((await failure(() => net.createInference([other], [ofm]))).message).toBe(
@@ -124,14 +147,14 @@ describe('Network.createInference', () => {
   });
 
   it('refuses more buffers than the UAPI carries', async () => {
-    const { dev, net, ofm } = setup();
+    const { dev, net, ofm } = await setup();
     const many = Array.from({ length: 17 }, () => dev.createBuffer(490));
     const e = await failure(() => net.createInference(many, [ofm]));
     expect(e.message).toBe('At most 16 input buffers are allowed, got 17');
   });
 
   it('checks PMU event values', async () => {
-    const { net, ifm, ofm } = setup();
+    const { net, ifm, ofm } = await setup();
     let e = await failure(() => net.createInference([ifm], [ofm], { pmuEvents: [256] }));
     expect(e.code).toBe('ERR_ETHOSU_PMU_EVENT');
     expect(e.message).toContain('pmuEvents[0] = 256 is not a firmware PMU event value (0-255)');
@@ -143,7 +166,7 @@ describe('Network.createInference', () => {
 
   it('copies inputs to the device in copy mode', async () => {
     const dev = Device.open(0, { zeroCopy: false });
-    const net = dev.createNetwork({ index: 1 });
+    const net = await dev.createNetwork({ index: 1 });
     const ifm = dev.createBuffer(490);
     ifm.data.fill(7);
     await net.createInference([ifm], [dev.createBuffer(12)]);
@@ -151,7 +174,7 @@ describe('Network.createInference', () => {
   });
 
   it('fails after close, and close is idempotent and disposable', async () => {
-    const { net, ifm, ofm } = setup();
+    const { net, ifm, ofm } = await setup();
     {
       using n = net;
       expect(n.closed).toBe(false);
@@ -164,9 +187,9 @@ describe('Network.createInference', () => {
 });
 
 describe('a full firmware queue (INFERENCE_CREATE answers EAGAIN)', () => {
-  function setup() {
+  async function setup() {
     const dev = Device.open();
-    const net = dev.createNetwork({ index: 1 });
+    const net = await dev.createNetwork({ index: 1 });
     world().autoCompleteMs = undefined;
     world().queueCapacity = 2;
     const make = () => net.createInference([dev.createBuffer(490)], [dev.createBuffer(12)]);
@@ -174,7 +197,7 @@ describe('a full firmware queue (INFERENCE_CREATE answers EAGAIN)', () => {
   }
 
   it('createInference waits for room with timers, never on the event loop', async () => {
-    const { make } = setup();
+    const { make } = await setup();
     await make();
     await make();
     let ticks = 0;
@@ -191,7 +214,7 @@ describe('a full firmware queue (INFERENCE_CREATE answers EAGAIN)', () => {
   });
 
   it('gives up after queueTimeoutMs with ETIMEDOUT, or on abort, having sent nothing', async () => {
-    const { make, net, dev } = setup();
+    const { make, net, dev } = await setup();
     await make();
     await make();
     const bufs = () => [[dev.createBuffer(490)], [dev.createBuffer(12)]] as const;
@@ -210,7 +233,7 @@ describe('a full firmware queue (INFERENCE_CREATE answers EAGAIN)', () => {
   });
 
   it('run() keeps more inferences in flight than the queue holds; all outputs right', async () => {
-    const { net } = setup();
+    const { net } = await setup();
     world().queueCapacity = 64;
     world().autoCompleteMs = 2;
     const inputs = Array.from({ length: 80 }, (_, i) =>
@@ -221,7 +244,7 @@ describe('a full firmware queue (INFERENCE_CREATE answers EAGAIN)', () => {
   });
 
   it('run() with a queue that stays full: ETIMEDOUT within timeoutMs, buffers reused', async () => {
-    const { net, make } = setup();
+    const { net, make } = await setup();
     await make();
     await make();
     const created = world().buffersCreated;

@@ -15,7 +15,7 @@ function input(seed = 0): Uint8Array {
 
 describe('Network.run', () => {
   it('returns typed copies of the outputs, computed from the inputs', async () => {
-    const net = Device.open().createNetwork(KWS_MODEL);
+    const net = await Device.open().createNetwork(KWS_MODEL);
     const x = input(3);
     const r = await net.run(x);
     expect(r.status).toBe('ok');
@@ -27,7 +27,7 @@ describe('Network.run', () => {
   });
 
   it('gives Uint8Array outputs for networks without a model, and takes an array of inputs', async () => {
-    const net = Device.open().createNetwork({ index: 1 });
+    const net = await Device.open().createNetwork({ index: 1 });
     const x = new Int8Array(490).fill(-1);
     const r = await net.run([x]);
     expect(r.outputs[0]).toBeInstanceOf(Uint8Array);
@@ -35,7 +35,7 @@ describe('Network.run', () => {
   });
 
   it('accepts any view of the right byte length', async () => {
-    const net = Device.open().createNetwork({ index: 1 });
+    const net = await Device.open().createNetwork({ index: 1 });
     const backing = new ArrayBuffer(600);
     const view = new DataView(backing, 10, 490);
     view.setUint8(0, 200);
@@ -44,7 +44,7 @@ describe('Network.run', () => {
   });
 
   it('checks input counts and sizes before sending anything', async () => {
-    const net = Device.open().createNetwork(KWS_MODEL);
+    const net = await Device.open().createNetwork(KWS_MODEL);
     let e = await failure(() => net.run(new Uint8Array(100)));
     expect(e.code).toBe('ERR_ETHOSU_SIZE_MISMATCH');
     expect(e.message).toMatch(/^Input 0 \(.+\): the network expects 490 bytes, got 100 bytes$/);
@@ -59,7 +59,7 @@ describe('Network.run', () => {
   });
 
   it('validates options', async () => {
-    const net = Device.open().createNetwork({ index: 1 });
+    const net = await Device.open().createNetwork({ index: 1 });
     for (const opts of [
       { timeoutMs: 0 },
       { timeoutMs: -5 },
@@ -74,7 +74,7 @@ describe('Network.run', () => {
   });
 
   it('resolves PMU event names for the NPU and reports counts by name', async () => {
-    const net = Device.open().createNetwork({ index: 1 });
+    const net = await Device.open().createNetwork({ index: 1 });
     const r = await net.run(input(), { pmu: ['npu_active', 'CYCLE', 48], cycles: true });
     // U55: firmware values NPU_ACTIVE = 5, CYCLE = 1, MAC_ACTIVE (hw 48) = 6; count = 1000e+i+T.
     expect(world().inferences[0]!.events.slice(0, 3)).toEqual([5, 1, 6]);
@@ -88,7 +88,7 @@ describe('Network.run', () => {
   });
 
   it('refuses unknown, duplicate and too many PMU events', async () => {
-    const net = Device.open().createNetwork({ index: 1 });
+    const net = await Device.open().createNetwork({ index: 1 });
     let e = await failure(() => net.run(input(), { pmu: ['NOPE'] }));
     expect(e.code).toBe('ERR_ETHOSU_PMU_EVENT');
     expect(e.message).toContain('NPU_ACTIVE');
@@ -102,7 +102,7 @@ describe('Network.run', () => {
   });
 
   it('rejects with ERR_ETHOSU_INFERENCE when the firmware fails it, and reuses the buffers', async () => {
-    const net = Device.open().createNetwork({ index: 1 });
+    const net = await Device.open().createNetwork({ index: 1 });
     world().resultStatus = STATUS.ERROR;
     const e = await failure(() => net.run(input()));
     expect(e.code).toBe('ERR_ETHOSU_INFERENCE');
@@ -114,7 +114,7 @@ describe('Network.run', () => {
   });
 
   it('times out: cancels the inference and rejects with ETIMEDOUT', async () => {
-    const net = Device.open().createNetwork({ index: 1 });
+    const net = await Device.open().createNetwork({ index: 1 });
     world().autoCompleteMs = undefined;
     const fdsBefore = world().openFds.size;
     const e = await failure(() => net.run(input(), { timeoutMs: 10 }));
@@ -129,7 +129,7 @@ describe('Network.run', () => {
   });
 
   it('never reuses the buffers of an inference whose cancel the firmware refused', async () => {
-    const net = Device.open().createNetwork({ index: 1 });
+    const net = await Device.open().createNetwork({ index: 1 });
     world().autoCompleteMs = undefined;
     world().refuseCancel = 1;
     const e = await failure(() => net.run(input(1), { timeoutMs: 5 }));
@@ -155,7 +155,7 @@ describe('Network.run', () => {
   });
 
   it('returns the results when the inference finished between the timeout and the cancel', async () => {
-    const net = Device.open().createNetwork({ index: 1 });
+    const net = await Device.open().createNetwork({ index: 1 });
     world().autoCompleteMs = undefined;
     const cancel = MockInference.prototype.cancel;
     const spy = vi.spyOn(MockInference.prototype, 'cancel').mockImplementation(function (
@@ -175,7 +175,7 @@ describe('Network.run', () => {
   });
 
   it('aborts through an AbortSignal: AbortError, inference cancelled', async () => {
-    const net = Device.open().createNetwork({ index: 1 });
+    const net = await Device.open().createNetwork({ index: 1 });
     world().autoCompleteMs = undefined;
     const ac = new AbortController();
     const running = net.run(input(), { signal: ac.signal });
@@ -192,14 +192,14 @@ describe('Network.run', () => {
   });
 
   it('rejects at once for an already aborted signal, sending nothing', async () => {
-    const net = Device.open().createNetwork({ index: 1 });
+    const net = await Device.open().createNetwork({ index: 1 });
     const e = await failure(() => net.run(input(), { signal: AbortSignal.abort() }));
     expect(e.name).toBe('AbortError');
     expect(world().inferences).toHaveLength(0);
   });
 
   it('does not cancel when the signal fires after completion', async () => {
-    const net = Device.open().createNetwork({ index: 1 });
+    const net = await Device.open().createNetwork({ index: 1 });
     const ac = new AbortController();
     await net.run(input(), { signal: ac.signal });
     ac.abort();
@@ -207,7 +207,7 @@ describe('Network.run', () => {
   });
 
   it('runs many inferences in flight, each with its own buffers, and pools them after', async () => {
-    const net = Device.open().createNetwork({ index: 1 });
+    const net = await Device.open().createNetwork({ index: 1 });
     world().autoCompleteMs = 5;
     const inputs = Array.from({ length: 64 }, (_, i) => input(i));
     const results = await Promise.all(inputs.map((x) => net.run(x)));
@@ -222,14 +222,14 @@ describe('Network.run', () => {
   });
 
   it('reuses one buffer set for sequential runs', async () => {
-    const net = Device.open().createNetwork({ index: 1 });
+    const net = await Device.open().createNetwork({ index: 1 });
     for (let i = 0; i < 20; i++) await net.run(input(i));
     expect(world().buffersCreated).toBe(2);
     expect(world().inferences.every((i) => !i.isOpen)).toBe(true);
   });
 
   it('releases the buffers when the inference cannot be created', async () => {
-    const net = Device.open().createNetwork({ index: 1 });
+    const net = await Device.open().createNetwork({ index: 1 });
     world().fail.set('createInference', 'ENOMEM');
     const e = await failure(() => net.run(input()));
     expect([e.code, e.syscall]).toEqual(['ENOMEM', 'ioctl(INFERENCE_CREATE)']);
@@ -239,10 +239,10 @@ describe('Network.run', () => {
 
   it('fails when the network or device is closed', async () => {
     const dev = Device.open();
-    const net = dev.createNetwork({ index: 1 });
+    const net = await dev.createNetwork({ index: 1 });
     net.close();
     expect((await failure(() => net.run(input()))).code).toBe('ERR_ETHOSU_CLOSED');
-    const net2 = dev.createNetwork({ index: 1 });
+    const net2 = await dev.createNetwork({ index: 1 });
     dev.close();
     expect((await failure(() => net2.run(input()))).code).toBe('ERR_ETHOSU_CLOSED');
     expect(world().openFds.size).toBe(0);

@@ -54,7 +54,7 @@ function needLib(): void {
 }
 
 describe('sim: devices', () => {
-  it('opens every NPU configuration Vela compiles for', () => {
+  it('opens every NPU configuration Vela compiles for', async () => {
     expect(simConfigurations().map((c) => c.name)).toEqual(ALL);
     for (const name of ALL) {
       using dev = Device.open(`sim:${name}`);
@@ -64,7 +64,7 @@ describe('sim: devices', () => {
       expect(caps.npu).toBe(family!.toUpperCase());
       expect(2 ** caps.hwCfg.macsPerClockCycle).toBe(Number(macs));
       expect(caps.hwCfg.type).toBe('subsystem');
-      dev.ping();
+      await dev.ping();
     }
   });
 

@@ -29,7 +29,7 @@ export async function run(ctx: Context, argv: string[]): Promise<number> {
   const lib = await ctx.library();
   const dev = lib.Device.open(target);
   try {
-    dev.ping();
+    await dev.ping();
     ctx.stdout.write(
       flag(values.json)
         ? toJson({ device: dev.path, ping: 'sent' }) + '\n'

@@ -7,7 +7,7 @@ const { Device } = await import(workerData.lib);
 
 const { device, index, inputs, mode } = workerData;
 const dev = Device.open(device);
-const net = dev.createNetwork({ index });
+const net = await dev.createNetwork({ index });
 
 if (mode === 'hang') {
   // Leaves a wait pending on a long inference, for the parent to terminate this thread.

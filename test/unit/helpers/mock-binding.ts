@@ -165,8 +165,10 @@ export class MockDevice extends MockFdObject implements NativeDevice {
     super(world, 'Device');
   }
 
-  ping(): void {
+  /** Like the addon's worker: settles later. */
+  async ping(): Promise<void> {
     this.check();
+    await new Promise((r) => setImmediate(r));
     this.world.maybeFail('ping', 'ioctl(PING)');
   }
 
