@@ -128,7 +128,8 @@ export const FAULT_MATRIX: readonly MatrixRow[] = [
   },
   {
     phase: 'cancel',
-    fault: 'a remote that refuses the cancel (`refuse_cancel 1`), of the running or a queued inference',
+    fault:
+      'a remote that refuses the cancel (`refuse_cancel 1`), of the running or a queued inference',
     step: 'run',
     arm: [{ latency_us: 400_000, refuse_cancel: 1 }],
     timeoutMs: 50,

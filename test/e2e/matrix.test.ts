@@ -72,9 +72,7 @@ async function hit(
   }
   using net = dev.createNetwork({ index: BUILTIN.kws.index });
   setKnobs(arm);
-  const running = failure(() =>
-    net.run(pattern(490, 5), { timeoutMs: row.timeoutMs ?? 30_000 }),
-  );
+  const running = failure(() => net.run(pattern(490, 5), { timeoutMs: row.timeoutMs ?? 30_000 }));
   if (row.step === 'run-during') {
     await new Promise((r) => setTimeout(r, 300));
     setKnobs(row.during);

@@ -16,7 +16,14 @@ function docRows(): string[][] {
   if (section === undefined) throw new Error('docs/reliability.md has no "## Fault matrix"');
   const lines = section.split('\n').filter((l) => l.startsWith('| '));
   const header = lines[0]?.split(' | ').map((c) => c.replace(/^\| |\s*\|$/g, ''));
-  expect(header).toEqual(['phase', 'fault', 'outcome (errno / status)', 'recovery', 'Node', 'test']);
+  expect(header).toEqual([
+    'phase',
+    'fault',
+    'outcome (errno / status)',
+    'recovery',
+    'Node',
+    'test',
+  ]);
   // Cells are split on " | " (a cell's own "|" sits inside backquotes without spaces around).
   return lines.slice(2).map((l) => l.replace(/^\| | \|$/g, '').split(' | '));
 }
