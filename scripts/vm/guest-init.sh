@@ -76,7 +76,9 @@ chroot /host /bin/sh "$RIG_RUNDIR/cmd.sh"
 rc=$?
 
 # Debug kernel: unload the project's modules (their remove paths run, and what they leak is no
-# longer referenced), then a kmemleak scan. kmemleak skips objects younger than 5 s: wait first.
+# longer referenced), then kmemleak scans. kmemleak skips objects younger than 5 s (wait first)
+# and objects whose contents changed since the previous scan: the first scan only records them,
+# so a leak shows after the second.
 # The kernel log and the scan go to the run folder for scripts/lib/kernel-reports on the host.
 if [ "${RIG_DEBUG:-0}" = 1 ]; then
 	mods=
@@ -88,6 +90,7 @@ if [ "${RIG_DEBUG:-0}" = 1 ]; then
 	done
 	if [ -e /host/sys/kernel/debug/kmemleak ]; then
 		sleep 6
+		echo scan >/host/sys/kernel/debug/kmemleak
 		echo scan >/host/sys/kernel/debug/kmemleak
 		cat /host/sys/kernel/debug/kmemleak >"/host$RIG_RUNDIR/kmemleak.log"
 	fi
