@@ -27,7 +27,9 @@ set_target() {
 	esac
 	case "$KERNEL" in
 	6.1 | 6.12) ;;
-	*) die "unsupported kernel '$KERNEL' (6.1 or 6.12: Debian 12's kernel series)" ;;
+	# The debug guest kernels (scripts/build-debug-kernel): 6.12 source, x86_64 only.
+	debug | debug-kcsan) [ "$ARCH" = x86_64 ] || die "the $KERNEL kernel is x86_64 only" ;;
+	*) die "unsupported kernel '$KERNEL' (6.1 or 6.12: Debian 12's kernel series; debug or debug-kcsan)" ;;
 	esac
 	export ETHOSU_ARCH=$ARCH ETHOSU_KERNEL=$KERNEL
 }
@@ -73,12 +75,38 @@ kernel_pkg_version() {
 #   OUT      this target's build output
 kernel_paths() {
 	kernel_resolve
+	case "$KERNEL" in debug*)
+		debug_kernel_paths
+		return
+		;;
+	esac
 	KABI=$(kernel_abi)
 	KVER=$(kernel_pkg_version)
 	KREL=$KABI-$DEB_ARCH
 	KDEV=$CACHE_DIR/kdev-$KABI-$KVER
 	KDIR=$KDEV/usr/src/linux-headers-$KREL
 	KROOT=$CACHE_DIR/kernel-$KREL-$KVER
+	KSRC=$CACHE_DIR/linux-source-$KVER
+	OUT=$BUILD_DIR/$ARCH-$KERNEL
+}
+
+# The debug kernels, built by scripts/build-debug-kernel from linux-source-6.12 (tinyconfig +
+# kernel/debug/*.config): keyed by the package version and a hash of the fragments and the build
+# script. KDIR is the O= build folder, KROOT has boot/ and lib/modules/ as the Debian images do.
+debug_kernel_key() {
+	local f=("$REPO_ROOT/scripts/build-debug-kernel" "$REPO_ROOT/kernel/debug/debug.config")
+	[ "$KERNEL" = debug-kcsan ] && f+=("$REPO_ROOT/kernel/debug/kcsan.config")
+	cat "${f[@]}" | sha256sum | cut -c1-12
+}
+debug_kernel_paths() {
+	KVER=$ETHOSU_KVER_6_12
+	# LOCALVERSION in the fragments: -ethosu-debug, -ethosu-debug-kcsan.
+	KREL=${KVER%%-*}-ethosu-$KERNEL
+	KABI=$KREL
+	DEBUG_KERNEL=$CACHE_DIR/kernel-$KERNEL-$KVER-$(debug_kernel_key)
+	KDEV=$DEBUG_KERNEL
+	KDIR=$DEBUG_KERNEL/build
+	KROOT=$DEBUG_KERNEL/root
 	KSRC=$CACHE_DIR/linux-source-$KVER
 	OUT=$BUILD_DIR/$ARCH-$KERNEL
 }

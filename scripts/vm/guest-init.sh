@@ -10,10 +10,15 @@ mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 
+# The debug kernel has no ACPI to power off with: it reboots, and QEMU runs with -no-reboot.
+leave() {
+	if [ "${RIG_DEBUG:-0}" = 1 ]; then reboot -f; else poweroff -f; fi
+}
+
 fail() {
 	echo "rig: $*"
 	echo "ETHOSU_VM_RC=125"
-	poweroff -f
+	leave
 }
 
 while read -r ko; do
@@ -69,8 +74,30 @@ fi
 
 chroot /host /bin/sh "$RIG_RUNDIR/cmd.sh"
 rc=$?
+
+# Debug kernel: unload the project's modules (their remove paths run, and what they leak is no
+# longer referenced), then kmemleak scans. kmemleak skips objects younger than 5 s (wait first)
+# and objects whose contents changed since the previous scan: the first scan only records them,
+# so a leak shows after the second.
+# The kernel log and the scan go to the run folder for scripts/lib/kernel-reports on the host.
+if [ "${RIG_DEBUG:-0}" = 1 ]; then
+	mods=
+	for ko in $RIG_PROJECT_MODULES; do mods="${ko##*/} $mods"; done
+	for m in $mods; do
+		m=${m%.ko}
+		[ -d "/sys/module/$m" ] || continue
+		rmmod "$m" 2>/dev/null || echo "rig: cannot unload $m: still in use after the command" >/dev/kmsg
+	done
+	if [ -e /host/sys/kernel/debug/kmemleak ]; then
+		sleep 6
+		echo scan >/host/sys/kernel/debug/kmemleak
+		echo scan >/host/sys/kernel/debug/kmemleak
+		cat /host/sys/kernel/debug/kmemleak >"/host$RIG_RUNDIR/kmemleak.log"
+	fi
+	dmesg >"/host$RIG_RUNDIR/dmesg.log"
+fi
 sync
 # On a line of its own: progress spinners may have left the cursor mid-line.
 echo
 echo "ETHOSU_VM_RC=$rc"
-poweroff -f
+leave

@@ -25,7 +25,7 @@ export const BUILTIN = {
   add: { index: 3, ifm: [4, 4], ofm: [4] },
 } as const;
 
-const DEBUGFS = '/sys/kernel/debug/ethosu_emu';
+export const DEBUGFS = '/sys/kernel/debug/ethosu_emu';
 
 /**
  * The emulator subsystem behind /dev/ethosu<dev>: devices probe asynchronously, so the node

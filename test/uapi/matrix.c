@@ -2,8 +2,9 @@
 /*
  * The rows of the fault matrix (docs/reliability.md) that no other program covers: faults that
  * hit the driver's probe (VERSION_REQ, the first request after a restart), corrupt NETWORK_INFO
- * responses of each kind, a REJECTED armed while NETWORK_INFO runs, a crash during a probe, and
- * unloading the emulator while it is stalled. Each case restores the subsystem.
+ * responses of each kind, a REJECTED armed while NETWORK_INFO runs, a crash during a probe, a
+ * remote that refuses to cancel the inference it is running, and unloading the emulator while it
+ * is stalled. Each case restores the subsystem.
  */
 
 #include "ethosu_test.h"
@@ -159,6 +160,46 @@ out:
 	t_end();
 }
 
+/*
+ * A remote that refuses to cancel the inference it is running (refuse_cancel 1): the cancel
+ * returns 0 with status ERROR, the knob is used up, the inference stays RUNNING and not pollable,
+ * its outputs untouched, then it ends OK with the right outputs. (cancel.c refuses a queued one.)
+ */
+static void cancel_refused_running(int dev, int net)
+{
+	long long latency = -1, cancels;
+	struct job j;
+	int r, cs = -1;
+	char why[160];
+
+	job_init(&j);
+	t_begin("matrix: cancel refused by the remote while the inference runs: ERROR, stays "
+		"RUNNING, then ends OK with the right outputs");
+	cancels = emu_stat(0, "rx_cancel_inference_req");
+	CHECK(cancels >= 0, "the emulator's stats have no rx_cancel_inference_req");
+	CHECK((latency = emu_set_latency(0, 500 * 1000)) >= 0, "set latency_us: %s", strerror(errno));
+	CHECK_SYS(r, job_buffers1(&j, dev, KWS_IN, KWS_OUT, 24));
+	CHECK_SYS(r, job_start(&j, net, NULL, 0));
+	CHECK_STATUS(inf_state(j.inf), ETHOSU_UAPI_STATUS_RUNNING);
+	CHECK(!knob_write(0, "refuse_cancel", "1"), "write refuse_cancel: %s", strerror(errno));
+	CHECK_SYS(r, inf_cancel(j.inf, &cs));
+	CHECK_STATUS(cs, ETHOSU_UAPI_STATUS_ERROR);
+	CHECK_EQ(emu_stat(0, "rx_cancel_inference_req") - cancels, 1);
+	CHECK_EQ(knob_read(0, "refuse_cancel"), 0);
+	CHECK_STATUS(inf_state(j.inf), ETHOSU_UAPI_STATUS_RUNNING);
+	CHECK_EQ(inf_wait(j.inf, 0), 0);
+	CHECK(job_outputs_untouched(&j), "OFM written before the inference ended");
+	CHECK_DONE(j.inf, WAIT_MS);
+	CHECK_STATUS(inf_state(j.inf), ETHOSU_UAPI_STATUS_OK);
+	CHECK(job_check_outputs(&j, kws_isize, kws_osize, why, sizeof(why)) >= 0, "%s", why);
+out:
+	knob_write(0, "refuse_cancel", "0");
+	if (latency >= 0)
+		emu_set_latency(0, latency);
+	job_free(&j);
+	t_end();
+}
+
 static int emu_reload(void)
 {
 	const char *args = getenv("ETHOSU_EMU_ARGS");
@@ -231,6 +272,7 @@ int main(void)
 		info_corrupt(net, "size");
 		info_corrupt(net, "type");
 		info_reject(dev, net);
+		cancel_refused_running(dev, net);
 		close(net);
 	}
 	close(dev);
