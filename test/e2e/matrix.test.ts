@@ -70,7 +70,7 @@ async function hit(
     setKnobs(arm);
     return failure(() => dev.createNetwork({ index: BUILTIN.kws.index }));
   }
-  using net = dev.createNetwork({ index: BUILTIN.kws.index });
+  using net = await dev.createNetwork({ index: BUILTIN.kws.index });
   setKnobs(arm);
   const running = failure(() => net.run(pattern(490, 5), { timeoutMs: row.timeoutMs ?? 30_000 }));
   if (row.step === 'run-during') {
@@ -102,7 +102,7 @@ describe.runIf(inGuest())('fault matrix through the library (docs/reliability.md
         }
         // The recovery: a fresh device runs an inference with the right outputs.
         using again = Device.open(await waitOnline());
-        using net = again.createNetwork({ index: BUILTIN.kws.index });
+        using net = await again.createNetwork({ index: BUILTIN.kws.index });
         const x = pattern(490, 9);
         const r = await net.run(x, { timeoutMs: 30_000 });
         expect(r.outputs[0]).toEqual(expectedOutputs([x], [12])[0]);
