@@ -139,6 +139,20 @@ export class Inference implements Disposable {
     return status === binding().constants.STATUS.OK;
   }
 
+  /**
+   * @internal Status, PMU counts and cycles from one INFERENCE_STATUS (the getters below each
+   * ask the kernel again): run() reads its result with this.
+   */
+  report(): { status: InferenceStatus; detail?: string; pmuCounts: bigint[]; cycleCount: bigint } {
+    const s = this.#status();
+    return {
+      status: statusName(s.status),
+      ...(s.detail !== undefined ? { detail: s.detail } : {}),
+      pmuCounts: s.pmuCounts,
+      cycleCount: s.cycleCount,
+    };
+  }
+
   /** @internal Why it ended with an error, where the device says (sim: devices). */
   get statusDetail(): string | undefined {
     return this.#status().detail;

@@ -252,7 +252,7 @@ export async function runNetwork(
   const npu = opts.pmu?.length ? network.device.capabilities().npu : 'unknown';
   const events = opts.pmu?.length ? resolveEvents(opts.pmu, npu) : [];
 
-  const start = performance.now();
+  const start = timeoutMs === undefined ? 0 : performance.now(); // a clock read only when needed
   const set = network.pool.acquire();
   let inference: Inference;
   try {
@@ -335,12 +335,14 @@ export async function runNetwork(
   }
 
   try {
-    const st = inference.status;
+    // One INFERENCE_STATUS for the status, the PMU counts and the cycles.
+    const report = inference.report();
+    const st = report.status;
     if (st !== 'ok') {
       throw withStatus(
         new EthosUError(
           `The NPU firmware ended the inference with status '${st}'` +
-            (inference.statusDetail !== undefined ? `: ${inference.statusDetail}` : ''),
+            (report.detail !== undefined ? `: ${report.detail}` : ''),
           {
             code: 'ERR_ETHOSU_INFERENCE',
           },
@@ -354,12 +356,12 @@ export async function runNetwork(
       status: st,
     };
     if (events.length > 0) {
-      const counts = inference.pmuCounters;
+      const counts = report.pmuCounts;
       events.forEach((e, i) => {
         result.pmu[pmuEventName(e, npu)] = Number(counts[i] ?? 0n);
       });
     }
-    if (opts.cycles) result.cycles = Number(inference.cycleCount);
+    if (opts.cycles) result.cycles = Number(report.cycleCount);
     return result;
   } finally {
     inference.close();

@@ -25,6 +25,7 @@ import {
 import { Device, type DmaBuffer, type Network } from '../../src/index.js';
 import { expectedOutputs } from '../oracle/emulator.js';
 import { buildModel } from '../unit/tflite-builder.js';
+import { loopDelays } from './loop-delay.js';
 
 const { values: opts } = parseArgs({
   options: {
@@ -99,25 +100,6 @@ function knob(name: string, value?: string): string {
 
 const fdCount = () => readdirSync('/proc/self/fd').length;
 const rssMiB = () => process.memoryUsage().rss / 2 ** 20;
-
-const TICK_MS = 2;
-
-/** Delays of a TICK_MS interval timer past its due time, until stop(). */
-function loopDelays(): { stop: () => number[] } {
-  const delays: number[] = [];
-  let last = performance.now();
-  const timer = setInterval(() => {
-    const now = performance.now();
-    delays.push(Math.max(0, now - last - TICK_MS));
-    last = now;
-  }, TICK_MS);
-  return {
-    stop: () => {
-      clearInterval(timer);
-      return delays;
-    },
-  };
-}
 
 /** Runs `one` `count` times with `inflight` at a time. */
 async function drive(count: number, inflight: number, one: () => Promise<void>): Promise<Chunk> {

@@ -7,28 +7,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 import { Device, type EthosUError, type Network, type RunResult } from '../../src/index.js';
+import { loopDelays, TICK_MS } from '../bench/loop-delay.js';
 import { BUILTIN, expectedOutputs, inGuest, KWS_PATH, pattern, subsystemOf } from './helpers.js';
 
 const RUNS = 80; // more than the firmware's queue (64)
-const TICK_MS = 2;
 const WINDOW_MS = 800;
-
-/** Delays of a TICK_MS interval timer past its due time, until stop() is called. */
-function loopDelays(): { stop: () => number[] } {
-  const delays: number[] = [];
-  let last = performance.now();
-  const timer = setInterval(() => {
-    const now = performance.now();
-    delays.push(Math.max(0, now - last - TICK_MS));
-    last = now;
-  }, TICK_MS);
-  return {
-    stop: () => {
-      clearInterval(timer);
-      return delays;
-    },
-  };
-}
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -87,6 +87,23 @@ describe('Network.run', () => {
     expect(r.cycles).toBe(Number(expectedCycles(490, [12])));
   });
 
+  it('reads status, PMU counts and cycles with one INFERENCE_STATUS per run', async () => {
+    const net = await Device.open().createNetwork({ index: 1 });
+    const status = vi.spyOn(MockInference.prototype, 'status');
+    try {
+      const r = await net.run(input(), { pmu: ['NPU_ACTIVE', 'CYCLE'], cycles: true });
+      expect(r.cycles).toBe(Number(expectedCycles(490, [12])));
+      expect(status).toHaveBeenCalledTimes(1);
+      // A failed inference: its status and the device's detail from the same single read.
+      world().resultStatus = STATUS.ERROR;
+      status.mockClear();
+      expect((await failure(() => net.run(input()))).code).toBe('ERR_ETHOSU_INFERENCE');
+      expect(status).toHaveBeenCalledTimes(1);
+    } finally {
+      status.mockRestore();
+    }
+  });
+
   it('refuses unknown, duplicate and too many PMU events', async () => {
     const net = await Device.open().createNetwork({ index: 1 });
     let e = await failure(() => net.run(input(), { pmu: ['NOPE'] }));
