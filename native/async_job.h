@@ -8,6 +8,7 @@
 #include <napi.h>
 
 #include <string>
+#include <utility>
 
 #include "errors.h"
 
@@ -16,6 +17,22 @@ namespace ethosu {
 class AsyncJob : public Napi::AsyncWorker {
  public:
   Napi::Promise Promise() const { return deferred_.Promise(); }
+
+  // Makes a `Job` from `args` and queues it; the Promise it settles. The caller has Hold() the
+  // fd the job uses (the job's Release() gives it back); `unhold` gives it back if no job came.
+  template <typename Job, typename Unhold, typename... Args>
+  static Napi::Promise Start(Unhold unhold, Args&&... args) {
+    Job* job;
+    try {
+      job = new Job(std::forward<Args>(args)...);
+    } catch (...) {
+      unhold();
+      throw;
+    }
+    Napi::Promise promise = job->Promise();
+    job->Queue();
+    return promise;
+  }
 
  protected:
   // `owner` (the JS object whose fd the job uses) stays alive until the job is settled.

@@ -141,16 +141,8 @@ class PingJob : public AsyncJob {
 Napi::Value Device::Ping(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int fd = Hold(env);
-  PingJob* job;
-  try {
-    job = new PingJob(env, this, fd, numbering_, numbering_known_);
-  } catch (...) {
-    Unhold();
-    throw;
-  }
-  Napi::Promise promise = job->Promise();
-  job->Queue();
-  return promise;
+  return AsyncJob::Start<PingJob>([this] { Unhold(); }, env, this, fd, numbering_,
+                                  numbering_known_);
 }
 
 Napi::Value Device::DriverVersion(const Napi::CallbackInfo& info) {
@@ -312,16 +304,8 @@ Napi::Value Device::LoadNetwork(const Napi::CallbackInfo& info) {
     throw Napi::TypeError::New(env, "loadNetwork(src): src must be a Uint8Array or an index");
   }
   int fd = Hold(env);
-  LoadNetworkJob* job;
-  try {
-    job = new LoadNetworkJob(env, this, fd, std::move(model), index);
-  } catch (...) {
-    Unhold();
-    throw;
-  }
-  Napi::Promise promise = job->Promise();
-  job->Queue();
-  return promise;
+  return AsyncJob::Start<LoadNetworkJob>([this] { Unhold(); }, env, this, fd, std::move(model),
+                                         index);
 }
 
 }  // namespace ethosu

@@ -114,16 +114,7 @@ class CancelJob : public AsyncJob {
 Napi::Value Inference::Cancel(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int fd = Hold(env);
-  CancelJob* job;
-  try {
-    job = new CancelJob(env, this, fd);
-  } catch (...) {
-    Unhold();
-    throw;
-  }
-  Napi::Promise promise = job->Promise();
-  job->Queue();
-  return promise;
+  return AsyncJob::Start<CancelJob>([this] { Unhold(); }, env, this, fd);
 }
 
 void Inference::ReleaseFd() { Unhold(); }

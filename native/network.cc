@@ -163,16 +163,7 @@ Napi::Value Network::CreateInferenceOnWorker(const Napi::CallbackInfo& info) {
   ethosu_uapi_inference_create req{};
   InferenceRequest(info, &req);
   int fd = Hold(env);
-  CreateInferenceJob* job;
-  try {
-    job = new CreateInferenceJob(env, this, fd, req);
-  } catch (...) {
-    Unhold();
-    throw;
-  }
-  Napi::Promise promise = job->Promise();
-  job->Queue();
-  return promise;
+  return AsyncJob::Start<CreateInferenceJob>([this] { Unhold(); }, env, this, fd, req);
 }
 
 }  // namespace ethosu

@@ -2,8 +2,6 @@
 // A DMA buffer shared with the NPU. `data` is the device memory itself (no copy) unless the
 // runtime forbids that, in which case it is a copy the library exchanges around inferences.
 
-import { markAsUntransferable } from 'node:worker_threads';
-
 import { call, type NativeBuffer } from './binding.js';
 import { closedError } from './errors.js';
 import type { Device } from './device.js';
@@ -40,12 +38,12 @@ export class DmaBuffer implements Disposable {
     this.fd = native.fd;
     this.zeroCopy = native.zeroCopy;
     const ab = call(() => native.data);
-    if (this.zeroCopy) {
-      // A transferred mapping would outlive close() in another thread: forbid it.
-      markAsUntransferable(ab);
-    } else if (!copyRequested) {
-      warnNoZeroCopy();
-    }
+    // A zero-copy ArrayBuffer is external: Node itself marks those untransferable (postMessage
+    // copies it on Node 20 and throws DataCloneError on 22+), so no mapping is moved to another
+    // thread. markAsUntransferable() must not be added: on Node 24 it also sets a detach key,
+    // and Node's environment teardown then aborts the process (v8::FromJust) when it detaches
+    // an external ArrayBuffer still alive at exit or at worker termination.
+    if (!this.zeroCopy && !copyRequested) warnNoZeroCopy();
     this.#data = new Uint8Array(ab);
   }
 

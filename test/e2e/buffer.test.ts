@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 import { describe, expect, it } from 'vitest';
 
@@ -59,5 +61,31 @@ describe.runIf(inGuest())('Buffer (guest)', () => {
     }
     expect(buf.data.byteLength).toBe(16); // still attached to the mapping
     expect(buf.data[0]).toBe(9);
+  });
+
+  it('a process that ends with zero-copy buffers still alive exits cleanly', () => {
+    // Node 24 aborted here (v8::FromJust in its environment teardown) while the library marked
+    // the external ArrayBuffers untransferable. Run with the Node under test (process.execPath).
+    const lib = new URL('../../lib/index.js', import.meta.url);
+    if (!existsSync(fileURLToPath(lib))) {
+      throw new Error('lib/index.js is missing: run `npm run build:ts` before the e2e suite');
+    }
+    const script = `
+      const { Device } = await import(${JSON.stringify(lib.href)});
+      const dev = Device.open(0);
+      globalThis.open = dev.createBuffer(16);
+      const closed = dev.createBuffer(16);
+      globalThis.view = closed.data;
+      closed.close();
+      console.log('end of script');`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect({ status: r.status, signal: r.signal, stderr: r.stderr }).toEqual({
+      status: 0,
+      signal: null,
+      stderr: '',
+    });
+    expect(r.stdout).toBe('end of script\n');
   });
 });

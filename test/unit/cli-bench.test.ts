@@ -9,15 +9,14 @@ import { UsageError } from '../../src/cli/errors.js';
 import { hexDump } from '../../src/cli/format.js';
 import { progressBar } from '../../src/cli/progress.js';
 import { latencyStats, percentile } from '../../src/cli/stats.js';
-import { Captured, FakeLibrary, fakeContext } from './cli-fake.js';
+import { Captured, CliWorld, cliContext } from './helpers/cli-context.js';
 
 describe('bench', () => {
   it('runs warm-up plus --count inferences and reports rate and percentiles', async () => {
-    const lib = new FakeLibrary();
-    const ctx = fakeContext(lib);
+    const ctx = cliContext();
     expect(await runCli(['bench', '--index', '1', '-c', '50', '-w', '3', '--json'], ctx)).toBe(0);
     const out = JSON.parse(ctx.out.text);
-    expect(lib.inferenceCount).toBe(53);
+    expect(ctx.world.inferences).toHaveLength(53);
     expect(out).toMatchObject({
       device: '/dev/ethosu0',
       npu: 'U55',
@@ -30,22 +29,26 @@ describe('bench', () => {
     expect(out.latencyMs).toMatchObject({ count: 50, min: 1, max: 1, p50: 1, p90: 1, p99: 1 });
     expect(out.inferencesPerSecond).toBeGreaterThan(0);
     expect(out.elapsedMs).toBeGreaterThan(0);
-    const dev = lib.devices.get('/dev/ethosu0');
+    const dev = ctx.world.device();
     expect(dev?.closed).toBe(true);
-    expect(dev?.buffers.every((b) => b.closed)).toBe(true);
+    expect([...(dev?.buffers.values() ?? [])].every((b) => b.closed)).toBe(true);
   });
 
   it('uses --concurrency buffer sets and the given IFM', async () => {
-    const lib = new FakeLibrary();
     const ifm = Uint8Array.from({ length: 490 }, (_, i) => i % 256);
-    const ctx = fakeContext(lib);
+    const ctx = cliContext();
     ctx.files.set('in.bin', ifm);
     const argv = ['bench', '--index', '1', '-c', '20', '-j', '4', '-w', '0', '-i', 'in.bin'];
     expect(await runCli(argv, ctx)).toBe(0);
-    const dev = lib.devices.get('/dev/ethosu0');
-    expect(dev?.buffers).toHaveLength(8); // 4 sets of 1 IFM + 1 OFM
-    for (const set of [0, 2, 4, 6]) expect(dev?.buffers[set]?.data).toEqual(ifm);
-    expect(lib.inferenceCount).toBe(20);
+    const buffers = [...(ctx.world.device()?.buffers.values() ?? [])];
+    expect(buffers).toHaveLength(8); // 4 sets of 1 IFM + 1 OFM
+    for (const set of [0, 2, 4, 6]) expect(buffers[set]?.device).toEqual(ifm);
+    expect(ctx.world.inferences).toHaveLength(20);
+    // Every inference read the given IFM, from one of the 4 sets.
+    expect(
+      ctx.world.inferences.every((inf) => inf.ifms[0]?.device.every((x, i) => x === ifm[i])),
+    ).toBe(true);
+    expect(new Set(ctx.world.inferences.map((inf) => inf.ifms[0])).size).toBe(4);
     expect(ctx.out.text).toMatch(/20 inferences, concurrency 4\n/);
     expect(ctx.out.text).toMatch(/inferences\/s\s+\d+\.\d\n/);
     expect(ctx.out.text).toMatch(/latency p50\s+\d+\.\d{3} ms\n/);
@@ -54,18 +57,18 @@ describe('bench', () => {
   });
 
   it('a failed inference stops the run: exit 1', async () => {
-    const lib = new FakeLibrary();
-    lib.behaviour.outcome = (k) => (k === 7 ? 'error' : 'ok');
-    const ctx = fakeContext(lib);
+    const world = new CliWorld();
+    world.setOutcome((k) => (k === 7 ? 'error' : 'ok'));
+    const ctx = cliContext(world);
     expect(await runCli(['bench', '--index', '1', '-c', '30', '-w', '0'], ctx)).toBe(1);
     expect(ctx.err.text).toBe('ethosu: inference failed after 7 of 30: status error\n');
-    expect(lib.inferenceCount).toBe(8);
+    expect(world.inferences).toHaveLength(8);
   });
 
   it('a failed warm-up stops before measuring', async () => {
-    const lib = new FakeLibrary();
-    lib.behaviour.outcome = () => 'hang';
-    const ctx = fakeContext(lib);
+    const world = new CliWorld();
+    world.setOutcome(() => 'hang');
+    const ctx = cliContext(world);
     expect(await runCli(['bench', '--index', '1', '-t', '5'], ctx)).toBe(1);
     expect(ctx.err.text).toBe('ethosu: warm-up inference failed: timed out after 5 ms\n');
   });
@@ -78,11 +81,11 @@ describe('bench', () => {
       [['bench', '--index', '1', '-i', 'none.bin'], /cannot read IFM file 'none.bin'/],
     ];
     for (const [argv, message] of cases) {
-      const ctx = fakeContext();
+      const ctx = cliContext();
       expect(await runCli(argv, ctx), argv.join(' ')).toBe(2);
       expect(ctx.err.text).toMatch(message);
     }
-    const ctx = fakeContext();
+    const ctx = cliContext();
     ctx.files.set('short.bin', new Uint8Array(10));
     expect(await runCli(['bench', '--index', '1', '-i', 'short.bin'], ctx)).toBe(2);
     expect(ctx.err.text).toBe(

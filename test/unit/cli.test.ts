@@ -1,22 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
-// CLI dispatch, help, errors and exit codes; the info and ping commands.
+// CLI dispatch, help, errors and exit codes; the info and ping commands. The real library runs
+// over the mock binding (helpers/cli-context.ts).
 
 import { describe, expect, it } from 'vitest';
 
 import { runCli } from '../../src/cli/cli.js';
 import { EthosUError } from '../../src/errors.js';
-import { FakeLibrary, fakeContext } from './cli-fake.js';
+import { CliWorld, cliContext } from './helpers/cli-context.js';
 
 describe('dispatch and help', () => {
   it('prints usage on stderr and exits 2 without a command', async () => {
-    const ctx = fakeContext();
+    const ctx = cliContext();
     expect(await runCli([], ctx)).toBe(2);
     expect(ctx.err.text).toMatch(/^Usage: ethosu <command> \[options\]/);
     expect(ctx.out.text).toBe('');
   });
 
   it('--help lists every command and exits 0', async () => {
-    const ctx = fakeContext();
+    const ctx = cliContext();
     expect(await runCli(['--help'], ctx)).toBe(0);
     for (const cmd of ['info', 'run', 'ping', 'bench']) {
       expect(ctx.out.text).toMatch(new RegExp(`^  ${cmd}\\s+\\S`, 'm'));
@@ -31,52 +32,51 @@ describe('dispatch and help', () => {
       ['bench', '--count', 'x', '--help'],
       ['help', 'run'],
     ]) {
-      const lib = new FakeLibrary();
-      const ctx = fakeContext(lib);
+      const ctx = cliContext();
       expect(await runCli(argv, ctx), argv.join(' ')).toBe(0);
       expect(ctx.out.text).toMatch(/^Usage: ethosu (info|run|ping|bench)/);
-      expect(lib.opened).toHaveLength(0);
+      expect(ctx.world.opened).toHaveLength(0);
     }
   });
 
   it('--version prints the package version', async () => {
-    const ctx = fakeContext();
+    const ctx = cliContext();
     expect(await runCli(['--version'], ctx)).toBe(0);
     expect(ctx.out.text).toBe('0.1.0\n');
   });
 
   it('an unknown command is a usage error with a hint', async () => {
-    const ctx = fakeContext();
+    const ctx = cliContext();
     expect(await runCli(['frobnicate'], ctx)).toBe(2);
     expect(ctx.err.text).toBe("ethosu: unknown command 'frobnicate'\nTry 'ethosu --help'.\n");
   });
 
   it('help for an unknown command is a usage error', async () => {
-    const ctx = fakeContext();
+    const ctx = cliContext();
     expect(await runCli(['help', 'nope'], ctx)).toBe(2);
     expect(ctx.err.text).toMatch(/^ethosu: unknown command 'nope'\n/);
   });
 
   it('does not treat Object.prototype names as commands', async () => {
-    const ctx = fakeContext();
+    const ctx = cliContext();
     expect(await runCli(['constructor'], ctx)).toBe(2);
     expect(ctx.err.text).toMatch(/unknown command 'constructor'/);
   });
 
   it('an unknown option is one line plus a hint, no stack trace', async () => {
-    const ctx = fakeContext();
+    const ctx = cliContext();
     expect(await runCli(['info', '--bogus'], ctx)).toBe(2);
     expect(ctx.err.text).toBe("ethosu: unknown option '--bogus'\nTry 'ethosu info --help'.\n");
   });
 
   it('a missing option value is a usage error', async () => {
-    const ctx = fakeContext();
+    const ctx = cliContext();
     expect(await runCli(['ping', '--device'], ctx)).toBe(2);
     expect(ctx.err.text).toMatch(/^ethosu: option '-d, --device <value>' argument missing\n/);
   });
 
   it('an extra positional argument is a usage error', async () => {
-    const ctx = fakeContext();
+    const ctx = cliContext();
     expect(await runCli(['ping', 'extra'], ctx)).toBe(2);
     expect(ctx.err.text).toMatch(/^ethosu: ping: unexpected argument 'extra'\n/);
   });
@@ -84,34 +84,34 @@ describe('dispatch and help', () => {
 
 describe('errors', () => {
   it('a device that does not exist: exit 1 and the library message on one line', async () => {
-    const ctx = fakeContext();
+    const ctx = cliContext();
     expect(await runCli(['ping', '--device', '/dev/ethosu9'], ctx)).toBe(1);
-    expect(ctx.err.text).toBe('ethosu: Cannot open /dev/ethosu9: No such file or directory\n');
+    expect(ctx.err.text).toBe(
+      'ethosu: open failed on /dev/ethosu9: No such file or directory (ENOENT).\n',
+    );
   });
 
   it('library errors about user input exit 2', async () => {
-    const lib = new FakeLibrary();
-    lib.Device.list = () => {
+    const ctx = cliContext();
+    ctx.lib.Device.list = () => {
       throw new EthosUError('bad model', { code: 'ERR_ETHOSU_TFLITE' });
     };
-    const ctx = fakeContext(lib);
     expect(await runCli(['info'], ctx)).toBe(2);
     expect(ctx.err.text).toBe('ethosu: bad model\n');
   });
 
   it('ETHOSU_DEBUG=1 adds the stack trace', async () => {
-    const ctx = fakeContext(new FakeLibrary(), { env: { ETHOSU_DEBUG: '1' } });
+    const ctx = cliContext(new CliWorld(), { env: { ETHOSU_DEBUG: '1' } });
     expect(await runCli(['ping', '--device', '/dev/ethosu9'], ctx)).toBe(1);
-    expect(ctx.err.text).toMatch(/^EthosUError: Cannot open \/dev\/ethosu9/m);
+    expect(ctx.err.text).toMatch(/^EthosUError: open failed on \/dev\/ethosu9/m);
     expect(ctx.err.text).toMatch(/\n\s+at /);
   });
 
   it('an unexpected exception is reported as an internal error without a stack', async () => {
-    const lib = new FakeLibrary();
-    lib.Device.list = () => {
+    const ctx = cliContext();
+    ctx.lib.Device.list = () => {
       throw new TypeError('boom');
     };
-    const ctx = fakeContext(lib);
     expect(await runCli(['info'], ctx)).toBe(1);
     expect(ctx.err.text).toBe(
       'ethosu: internal error: boom\nRun with ETHOSU_DEBUG=1 for details.\n',
@@ -121,7 +121,7 @@ describe('errors', () => {
 
 describe('info', () => {
   it('describes every device node', async () => {
-    const ctx = fakeContext(new FakeLibrary(['U55', 'U65']));
+    const ctx = cliContext(new CliWorld(['U55', 'U65']));
     expect(await runCli(['info'], ctx)).toBe(0);
     const text = ctx.out.text;
     expect(text).toMatch(/^ethos-u library 0\.1\.0\n/);
@@ -137,8 +137,8 @@ describe('info', () => {
   });
 
   it('--json gives every device with version and capabilities', async () => {
-    const lib = new FakeLibrary(['U55', 'U85']);
-    const ctx = fakeContext(lib);
+    const world = new CliWorld(['U55', 'U85']);
+    const ctx = cliContext(world);
     expect(await runCli(['info', '--json'], ctx)).toBe(0);
     const out = JSON.parse(ctx.out.text);
     expect(out.library).toBe('0.1.0');
@@ -148,12 +148,12 @@ describe('info', () => {
     expect(out.devices[0].capabilities.npu).toBe('U55');
     expect(out.devices[1].capabilities.npu).toBe('U85');
     expect(out.devices[1].capabilities.hwId.architecture.major).toBe(2);
-    expect(lib.opened.every((d) => d.closed)).toBe(true);
+    expect(world.opened.every((d) => d.closed)).toBe(true);
   });
 
   it('--device limits the report to one device, by index or path', async () => {
     for (const dev of ['1', '/dev/ethosu1']) {
-      const ctx = fakeContext(new FakeLibrary(['U55', 'U65']));
+      const ctx = cliContext(new CliWorld(['U55', 'U65']));
       expect(await runCli(['info', '--json', '-d', dev], ctx)).toBe(0);
       const out = JSON.parse(ctx.out.text);
       expect(out.devices.map((d: { path: string }) => d.path)).toEqual(['/dev/ethosu1']);
@@ -161,23 +161,26 @@ describe('info', () => {
   });
 
   it('no device at all: exit 1 with a hint', async () => {
-    const ctx = fakeContext(new FakeLibrary([]));
+    const ctx = cliContext(new CliWorld([]));
     expect(await runCli(['info'], ctx)).toBe(1);
     expect(ctx.err.text).toMatch(/^ethosu: no Ethos-U device found \(\/dev\/ethosu\*\)\n/);
   });
 
   it('a device that fails to open is reported and makes the exit status 1', async () => {
-    const ctx = fakeContext(new FakeLibrary(['U55']));
+    const ctx = cliContext(new CliWorld(['U55']));
     expect(await runCli(['info', '--json', '--device', '/dev/ethosu7'], ctx)).toBe(1);
     const out = JSON.parse(ctx.out.text);
     expect(out.devices[0]).toEqual({
       path: '/dev/ethosu7',
-      error: { code: 'ENOENT', message: 'Cannot open /dev/ethosu7: No such file or directory' },
+      error: {
+        code: 'ENOENT',
+        message: 'open failed on /dev/ethosu7: No such file or directory (ENOENT).',
+      },
     });
   });
 
   it('rejects a device index out of range', async () => {
-    const ctx = fakeContext();
+    const ctx = cliContext();
     expect(await runCli(['info', '--device', '99'], ctx)).toBe(2);
     expect(ctx.err.text).toMatch(/^ethosu: --device index must be an integer 0\.\.63, got '99'/);
   });
@@ -185,19 +188,17 @@ describe('info', () => {
 
 describe('ping', () => {
   it('pings /dev/ethosu0 by default', async () => {
-    const lib = new FakeLibrary();
-    const ctx = fakeContext(lib);
+    const ctx = cliContext();
     expect(await runCli(['ping'], ctx)).toBe(0);
     expect(ctx.out.text).toBe('/dev/ethosu0: ping sent\n');
-    expect(lib.devices.get('/dev/ethosu0')?.pings).toBe(1);
-    expect(lib.devices.get('/dev/ethosu0')?.closed).toBe(true);
+    expect(ctx.world.device('/dev/ethosu0')?.pings).toBe(1);
+    expect(ctx.world.device('/dev/ethosu0')?.closed).toBe(true);
   });
 
   it('pings the chosen device, with JSON output', async () => {
-    const lib = new FakeLibrary();
-    const ctx = fakeContext(lib);
+    const ctx = cliContext();
     expect(await runCli(['ping', '-d', '1', '--json'], ctx)).toBe(0);
     expect(JSON.parse(ctx.out.text)).toEqual({ device: '/dev/ethosu1', ping: 'sent' });
-    expect(lib.devices.get('/dev/ethosu1')?.pings).toBe(1);
+    expect(ctx.world.device('/dev/ethosu1')?.pings).toBe(1);
   });
 });

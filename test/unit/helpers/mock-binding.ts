@@ -3,6 +3,9 @@
 // setBinding(). It follows the kernel's documented behaviour and the emulator's output formula,
 // and lets tests decide when inferences finish and which calls fail.
 
+import { constants as osConstants } from 'node:os';
+import { getSystemErrorMap } from 'node:util';
+
 import type {
   NativeBinding,
   NativeBuffer,
@@ -28,24 +31,19 @@ export const CONSTANTS: NativeConstants = {
   DEVICE_TYPE: { UNKNOWN: 0, SUBSYSTEM: 1, DIRECT: 2 },
 };
 
-const ERRNO: Record<string, number> = {
-  ENOENT: 2,
-  EINTR: 4,
-  EIO: 5,
-  EBADF: 9,
-  EAGAIN: 11,
-  ENOMEM: 12,
-  EFAULT: 14,
-  EINVAL: 22,
-  ENOTTY: 25,
-  ETIME: 62,
-};
-
-/** The error shape the addon throws for a failed system call. */
+/**
+ * The error shape the addon throws for a failed system call (native/errors.cc's message without
+ * its hint): "<syscall> failed[ on <path>]: <strerror> (<CODE>)."
+ */
 export function sysError(syscall: string, code: string, path?: string): Error {
-  const err = new Error(`${syscall} failed: ${code}`) as Error & Record<string, unknown>;
+  const errno = (osConstants.errno as Record<string, number | undefined>)[code] ?? 1;
+  const text = getSystemErrorMap().get(-errno)?.[1] ?? code;
+  const where = path === undefined ? '' : ` on ${path}`;
+  const err = new Error(
+    `${syscall} failed${where}: ${text[0]!.toUpperCase()}${text.slice(1)} (${code}).`,
+  ) as Error & Record<string, unknown>;
   err.code = code;
-  err.errno = -(ERRNO[code] ?? 1);
+  err.errno = -errno;
   err.syscall = syscall;
   if (path !== undefined) err.path = path;
   return err;
@@ -83,6 +81,11 @@ export class MockWorld implements NativeBinding {
   autoCompleteMs: number | undefined = 0;
   /** Status the firmware gives finished inferences. */
   resultStatus = STATUS.OK;
+  /**
+   * Per inference (0-based, in creation order): the status it finishes with, or undefined for
+   * one the firmware never finishes. Unset: every inference finishes with resultStatus.
+   */
+  outcome: ((k: number) => number | undefined) | undefined;
   /** The firmware's queue: INFERENCE_CREATE fails with EAGAIN while this many are pending. */
   queueCapacity = Infinity;
   /** The next this many cancels are refused by the firmware (the inferences run on). */
@@ -144,6 +147,9 @@ abstract class MockFdObject {
   get isOpen(): boolean {
     return this.fd >= 0;
   }
+  get closed(): boolean {
+    return this.fd < 0;
+  }
   protected check(): void {
     if (this.fd < 0) throw closedError(this.what);
   }
@@ -156,6 +162,10 @@ abstract class MockFdObject {
 
 export class MockDevice extends MockFdObject implements NativeDevice {
   buffers = new Map<number, MockBuffer>();
+  networks: MockNetwork[] = [];
+  /** What loadNetwork() was given: the bytes, or { index }. */
+  loads: (Uint8Array | { index: number })[] = [];
+  pings = 0;
 
   constructor(
     world: MockWorld,
@@ -170,6 +180,7 @@ export class MockDevice extends MockFdObject implements NativeDevice {
     this.check();
     await new Promise((r) => setImmediate(r));
     this.world.maybeFail('ping', 'ioctl(PING)');
+    this.pings++;
   }
 
   driverVersion(): NativeVersion {
@@ -198,13 +209,19 @@ export class MockDevice extends MockFdObject implements NativeDevice {
     this.check();
     this.world.maybeFail('createNetwork', 'ioctl(NETWORK_CREATE)');
     const info = (this.config.userInfo ?? (() => defaultInfo))(data);
-    return new MockNetwork(this.world, this, info);
+    return this.#network(info);
   }
 
   createNetworkIndex(index: number): NativeNetwork {
     this.check();
     this.world.maybeFail('createNetwork', 'ioctl(NETWORK_CREATE)');
-    return new MockNetwork(this.world, this, this.config.builtins?.[index]);
+    return this.#network(this.config.builtins?.[index]);
+  }
+
+  #network(info: NativeNetworkInfo | undefined): MockNetwork {
+    const net = new MockNetwork(this.world, this, info);
+    this.networks.push(net);
+    return net;
   }
 
   /** Like the addon's worker: settles later, on a copy of the bytes. */
@@ -213,6 +230,7 @@ export class MockDevice extends MockFdObject implements NativeDevice {
   ): Promise<{ network: NativeNetwork; info: NativeNetworkInfo }> {
     this.check();
     const copy = typeof src === 'number' ? src : src.slice();
+    this.loads.push(typeof copy === 'number' ? { index: copy } : copy);
     await new Promise((r) => setImmediate(r));
     const network =
       typeof copy === 'number' ? this.createNetworkIndex(copy) : this.createNetwork(copy);
@@ -263,6 +281,9 @@ export class MockBuffer extends MockFdObject implements NativeBuffer {
 }
 
 export class MockNetwork extends MockFdObject implements NativeNetwork {
+  /** The PMU events and cycle flag of each INFERENCE_CREATE, as the kernel got them. */
+  requests: { pmuEvents: number[]; cycles: boolean }[] = [];
+
   constructor(
     world: MockWorld,
     readonly device: MockDevice,
@@ -292,6 +313,7 @@ export class MockNetwork extends MockFdObject implements NativeNetwork {
       if (b === undefined || !b.isOpen) throw sysError('ioctl(INFERENCE_CREATE)', 'EINVAL');
       return b;
     };
+    const k = this.world.inferences.length;
     const inf = new MockInference(
       this.world,
       this,
@@ -301,9 +323,15 @@ export class MockNetwork extends MockFdObject implements NativeNetwork {
       cycleCounter,
     );
     this.world.inferences.push(inf);
-    if (this.world.autoCompleteMs !== undefined) {
+    this.requests.push({ pmuEvents: [...pmuEvents], cycles: cycleCounter });
+    const { outcome } = this.world;
+    const status = outcome?.(k);
+    if (
+      this.world.autoCompleteMs !== undefined &&
+      (outcome === undefined || status !== undefined)
+    ) {
       setTimeout(() => {
-        if (!inf.done) inf.complete(this.world.resultStatus);
+        if (!inf.done) inf.complete(status ?? this.world.resultStatus);
       }, this.world.autoCompleteMs);
     }
     return inf;
