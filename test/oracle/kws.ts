@@ -17,4 +17,3 @@ export const KWS_INPUT_PATH = fileURLToPath(new URL('kws_cnn_small_int8_u55-128_
 export const KWS_HARDWARE_OUTPUT_PATH = fileURLToPath(
   new URL('kws_cnn_small_int8_u55-128_expected_output.bin', VELA),
 );
-

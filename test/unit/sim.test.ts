@@ -16,12 +16,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Device, type EthosUError } from '../../src/index.js';
 import { simConfigurations, simFirmware } from '../../src/sim/device.js';
 import { expectedCycles, expectedPmu, NPUS, type EmulatedNpu } from '../oracle/emulator.js';
-import {
-  KWS_HARDWARE_OUTPUT_PATH,
-  KWS_INPUT_PATH,
-  KWS_NPUS,
-  kwsModelPath,
-} from '../oracle/kws.js';
+import { KWS_HARDWARE_OUTPUT_PATH, KWS_INPUT_PATH, KWS_NPUS, kwsModelPath } from '../oracle/kws.js';
 import { failure } from './helpers/setup.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
