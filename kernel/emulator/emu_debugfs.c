@@ -300,8 +300,9 @@ static int crash_store(struct emu_subsys *ss, char *val)
 
 	if (emu_parse_uint(val, EMU_CRASH_DELAY_MS_MAX, &delay))
 		return -EINVAL;
-	emu_schedule_crash(ss, delay);
-	return 0;
+	if (!ss->ops->crash)
+		return -EOPNOTSUPP;
+	return ss->ops->crash(ss, delay);
 }
 
 static int stats_show(struct seq_file *s, void *unused)
@@ -316,8 +317,8 @@ static int stats_show(struct seq_file *s, void *unused)
 	st = ss->stats;
 	queued = ss->n_waiting;
 	processing = !!ss->active;
-	online = !!ss->chan;
 	spin_unlock_irqrestore(&ss->lock, flags);
+	online = ss->ops->online(ss);
 
 	for (i = 1; i < ETHOSU_RPMSG_MAX; i++)
 		seq_printf(s, "rx_%s %llu\n", emu_rx_names[i], st.rx[i]);
