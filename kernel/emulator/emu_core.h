@@ -38,6 +38,10 @@ struct emu_transport_ops {
 	int (*crash)(struct emu_subsys *ss, unsigned int delay_ms);
 };
 
+/*
+ * dev: the device the host's rpmsg device of this subsystem sits under (debugfs "device"); the
+ * core's messages and request_firmware use it.
+ */
 struct emu_subsys *ethosu_emu_core_create(struct device *dev, const struct emu_transport_ops *ops,
 					  void *priv);
 void ethosu_emu_core_destroy(struct emu_subsys *ss);

@@ -340,6 +340,15 @@ static int stats_show(struct seq_file *s, void *unused)
 	return 0;
 }
 
+/* The device the host's rpmsg device of this subsystem sits under (the tests find its node) */
+static int device_show(struct seq_file *s, void *unused)
+{
+	struct emu_subsys *ss = s->private;
+
+	seq_printf(s, "%s\n", dev_name(ss->dev));
+	return 0;
+}
+
 /* A read/write knob: <name>_show reads it, <name>_store parses a write. */
 #define EMU_KNOB_RW(name)							\
 static int name##_open(struct inode *inode, struct file *file)			\
@@ -385,6 +394,7 @@ EMU_KNOB_RW(platform_data);
 EMU_KNOB_RW(model);
 EMU_KNOB_WO(crash);
 DEFINE_SHOW_ATTRIBUTE(stats);
+DEFINE_SHOW_ATTRIBUTE(device);
 
 void emu_debugfs_create(struct emu_subsys *ss, struct dentry *root)
 {
@@ -404,4 +414,5 @@ void emu_debugfs_create(struct emu_subsys *ss, struct dentry *root)
 	debugfs_create_file("platform_data", 0600, ss->debugfs, ss, &platform_data_fops);
 	debugfs_create_file("model", 0600, ss->debugfs, ss, &model_fops);
 	debugfs_create_file("stats", 0400, ss->debugfs, ss, &stats_fops);
+	debugfs_create_file("device", 0400, ss->debugfs, ss, &device_fops);
 }

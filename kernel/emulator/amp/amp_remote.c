@@ -21,6 +21,7 @@
 #include <linux/atomic.h>
 #include <linux/dma-direct.h>
 #include <linux/io.h>
+#include <linux/jiffies.h>
 #include <linux/of.h>
 #include <linux/of_platform.h>
 #include <linux/of_reserved_mem.h>
@@ -45,6 +46,11 @@
 #define AMP_NS_NAME "ethos-u-0.0"
 #define AMP_VRING_HOST_RX 0
 #define AMP_VRING_HOST_TX 1
+/*
+ * Out of reset, the firmware boots this long before it looks at the vrings (as the fake
+ * transport restarts after EMU_RECOVERY_DELAY_MS): a restarted node is seen to go first.
+ */
+#define AMP_BOOT_MS 100
 /* An answer waits this long for the host to post an rx buffer, then it is dropped. */
 #define AMP_SEND_TIMEOUT_MS 2000
 
@@ -98,6 +104,8 @@ struct amp_remote {
 	struct device *rproc_dev;
 	struct workqueue_struct *wq;
 	struct work_struct work;
+	struct delayed_work boot_work;
+	unsigned long boot_at; /* jiffies; the work does nothing before */
 	/* Serialises the work with reset changes */
 	struct mutex lock;
 	bool running;
@@ -293,7 +301,7 @@ static void amp_remote_work(struct work_struct *work)
 	bool ring = false;
 
 	mutex_lock(&r->lock);
-	if (!r->running || r->error)
+	if (!r->running || r->error || time_before(jiffies, r->boot_at))
 		goto out;
 	if (!r->vdev && amp_remote_find_table(r)) {
 		r->error = "no usable resource table";
@@ -336,6 +344,7 @@ void amp_remote_reset(struct amp_remote *r, bool asserted)
 {
 	mutex_lock(&r->lock);
 	r->running = !asserted;
+	r->boot_at = jiffies + msecs_to_jiffies(AMP_BOOT_MS);
 	if (asserted) {
 		amp_remote_unmap(r);
 		r->error = NULL;
@@ -350,8 +359,15 @@ void amp_remote_reset(struct amp_remote *r, bool asserted)
 		wake_up_all(&r->space_wait);
 		ethosu_emu_core_reset(r->core);
 	} else {
-		queue_work(r->wq, &r->work);
+		queue_delayed_work(r->wq, &r->boot_work, msecs_to_jiffies(AMP_BOOT_MS));
 	}
+}
+
+static void amp_remote_boot_work(struct work_struct *work)
+{
+	struct amp_remote *r = container_of(to_delayed_work(work), struct amp_remote, boot_work);
+
+	amp_remote_work(&r->work);
 }
 
 void amp_remote_show(struct seq_file *s, struct amp_remote *r)
@@ -485,11 +501,13 @@ struct amp_remote *amp_remote_create(struct device *dev)
 	mutex_init(&r->lock);
 	init_waitqueue_head(&r->space_wait);
 	INIT_WORK(&r->work, amp_remote_work);
+	INIT_DELAYED_WORK(&r->boot_work, amp_remote_boot_work);
 	if (amp_remote_map_pool(r)) {
 		dev_err(dev, "cannot map the DMA pool of %pOF\n", r->rproc_dev->of_node);
 		goto err_wq;
 	}
-	r->core = ethosu_emu_core_create(dev, &amp_remote_transport, r);
+	/* The host's rpmsg device sits under the remoteproc's platform device */
+	r->core = ethosu_emu_core_create(r->rproc_dev, &amp_remote_transport, r);
 	if (IS_ERR(r->core)) {
 		dev_err(dev, "no firmware core: %ld\n", PTR_ERR(r->core));
 		memunmap(r->pool);
@@ -515,6 +533,7 @@ void amp_remote_destroy(struct amp_remote *r)
 {
 	amp_test_mbox_attach(r->mbox, NULL);
 	amp_remote_reset(r, true);
+	cancel_delayed_work_sync(&r->boot_work);
 	destroy_workqueue(r->wq);
 	/* No more messages for the core; it stops its workers. */
 	ethosu_emu_core_destroy(r->core);
