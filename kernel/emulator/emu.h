@@ -17,8 +17,11 @@
 
 #include <rpmsg/ethosu_rpmsg.h>
 
+#include "emu_core.h"
 #include "emu_tflite.h"
 
+/* Subsystems of every transport together (their debugfs indices are 0..EMU_SUBSYS_MAX - 1) */
+#define EMU_SUBSYS_MAX 4
 /* Unprocessed host->firmware messages the emulated TX ring holds before trysend fails. */
 #define EMU_RING_SLOTS 64
 /* A 512-byte virtio-rpmsg buffer minus its 16-byte rpmsg header. */
@@ -70,12 +73,6 @@ struct emu_net_cache {
 	bool valid;
 	u32 index;
 	struct emu_net_info info;
-};
-
-/* Where a firmware->host message is delivered: a host endpoint of one device generation. */
-struct emu_reply {
-	u64 gen;
-	u32 addr;
 };
 
 /* What the NPU model path (emu_model.c) left for the completion of an active inference. */
@@ -141,7 +138,9 @@ struct emu_chan {
 struct emu_subsys {
 	unsigned int index;
 	const struct emu_npu *npu;
-	struct platform_device *pdev;
+	struct device *dev; /* for messages and request_firmware */
+	const struct emu_transport_ops *ops;
+	void *priv; /* the transport's */
 	struct dentry *debugfs;
 
 	/* Ordered: RX processing, inferences and ERR injection never run concurrently. */
@@ -155,16 +154,17 @@ struct emu_subsys {
 	struct work_struct model_work;
 	void *model_workspace; /* NPU_WORKSPACE_DEFAULT bytes, used only from model_wq */
 
-	/* Crash and restart run on emu_ctl_wq. */
+	/* The fake rpmsg transport's (emu_rpmsg.c, emu_life.c); crash, restart on emu_ctl_wq */
+	struct platform_device *pdev;
 	struct work_struct crash_work;
 	struct delayed_work restart_work;
 	struct mutex life_lock; /* serialises registering and unregistering the device */
 
-	wait_queue_head_t tx_wait; /* blocking senders waiting for a free ring slot */
+	wait_queue_head_t tx_wait; /* blocking senders waiting for a free inbox slot */
 
 	spinlock_t lock; /* protects everything below */
-	struct emu_chan *chan; /* registered device, NULL while crashed */
-	u64 gen; /* bumped each time the device goes away */
+	struct emu_chan *chan; /* fake transport: registered device, NULL while crashed */
+	u64 gen; /* bumped each time the firmware forgets everything (crash, reset) */
 	bool unloading;
 	unsigned int crash_delay_ms;
 	struct emu_reply last_sender;
@@ -208,13 +208,23 @@ int emu_npu_check_table(void);
 /* For messages: every name the npus parameter takes. */
 #define EMU_NPU_NAMES "u55-32/64/128/256, u65-256/512, u85-128/256/512/1024/2048"
 
-/* emu_rpmsg.c */
+/* emu_main.c: the module parameters every core takes */
+extern bool emu_npu_model_default;
+const struct emu_npu *emu_core_npu(unsigned int index);
+
+/* emu_core.c */
+int emu_core_init(void);
+void emu_core_exit(void);
+void emu_core_debugfs_remove(struct emu_subsys *ss);
+int emu_inbox_put_locked(struct emu_subsys *ss, u32 src, const void *data, size_t len);
+bool emu_ring_take(struct emu_subsys *ss, struct emu_slot *out);
+
+/* emu_rpmsg.c: the fake rpmsg transport */
 extern const struct rpmsg_device_ops emu_dev_ops;
+extern const struct emu_transport_ops emu_rpmsg_transport;
 void emu_chan_get_live(void);
 void emu_chan_release(struct device *dev);
 void emu_wait_chans_released(void);
-bool emu_ring_take(struct emu_subsys *ss, struct emu_slot *out);
-void emu_deliver(struct emu_subsys *ss, const struct emu_reply *to, void *msg, size_t len);
 
 /* emu_life.c */
 int emu_online(struct emu_subsys *ss);
@@ -223,10 +233,13 @@ void emu_schedule_crash(struct emu_subsys *ss, unsigned int delay_ms);
 void emu_crash_work(struct work_struct *work);
 void emu_restart_work(struct work_struct *work);
 
-/* emu_mem.c */
-bool emu_mem_valid(u32 addr, u32 size);
-void *emu_mem_map(u32 addr, u32 size);
-void emu_mem_unmap(void *p);
+/* emu_mem.c: host memory through the transport's hooks; the fake transport's are physical */
+bool emu_mem_valid(struct emu_subsys *ss, u32 addr, u32 size);
+void *emu_mem_map(struct emu_subsys *ss, u32 addr, u32 size);
+void emu_mem_unmap(struct emu_subsys *ss, void *p);
+bool emu_phys_valid(struct emu_subsys *ss, u32 addr, u32 size);
+void *emu_phys_map(struct emu_subsys *ss, u32 addr, u32 size);
+void emu_phys_unmap(struct emu_subsys *ss, void *p);
 
 /* emu_network.c */
 int emu_net_info_get(struct emu_subsys *ss, const struct ethosu_rpmsg_network_buffer *net,
@@ -251,7 +264,8 @@ void emu_inf_queue(struct emu_subsys *ss, struct emu_inference *inf);
 void emu_inf_send_status(struct emu_subsys *ss, const struct emu_reply *to, u64 msg_id,
 			 u32 status);
 u32 emu_take_injected_status(struct emu_subsys *ss, bool inference);
-bool emu_buffers_fit(const struct ethosu_rpmsg_buffer *bufs, const u32 *sizes, u32 n);
+bool emu_buffers_fit(struct emu_subsys *ss, const struct ethosu_rpmsg_buffer *bufs,
+		     const u32 *sizes, u32 n);
 
 /* emu_debugfs.c */
 void emu_debugfs_create(struct emu_subsys *ss, struct dentry *root);

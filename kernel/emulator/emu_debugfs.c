@@ -300,8 +300,9 @@ static int crash_store(struct emu_subsys *ss, char *val)
 
 	if (emu_parse_uint(val, EMU_CRASH_DELAY_MS_MAX, &delay))
 		return -EINVAL;
-	emu_schedule_crash(ss, delay);
-	return 0;
+	if (!ss->ops->crash)
+		return -EOPNOTSUPP;
+	return ss->ops->crash(ss, delay);
 }
 
 static int stats_show(struct seq_file *s, void *unused)
@@ -316,8 +317,8 @@ static int stats_show(struct seq_file *s, void *unused)
 	st = ss->stats;
 	queued = ss->n_waiting;
 	processing = !!ss->active;
-	online = !!ss->chan;
 	spin_unlock_irqrestore(&ss->lock, flags);
+	online = ss->ops->online(ss);
 
 	for (i = 1; i < ETHOSU_RPMSG_MAX; i++)
 		seq_printf(s, "rx_%s %llu\n", emu_rx_names[i], st.rx[i]);
@@ -336,6 +337,15 @@ static int stats_show(struct seq_file *s, void *unused)
 	seq_printf(s, "model_error %llu\n", st.model_error);
 	seq_printf(s, "model_last_us %llu\n", st.model_last_us);
 	seq_printf(s, "model_max_us %llu\n", st.model_max_us);
+	return 0;
+}
+
+/* The device the host's rpmsg device of this subsystem sits under (the tests find its node) */
+static int device_show(struct seq_file *s, void *unused)
+{
+	struct emu_subsys *ss = s->private;
+
+	seq_printf(s, "%s\n", dev_name(ss->dev));
 	return 0;
 }
 
@@ -384,6 +394,7 @@ EMU_KNOB_RW(platform_data);
 EMU_KNOB_RW(model);
 EMU_KNOB_WO(crash);
 DEFINE_SHOW_ATTRIBUTE(stats);
+DEFINE_SHOW_ATTRIBUTE(device);
 
 void emu_debugfs_create(struct emu_subsys *ss, struct dentry *root)
 {
@@ -403,4 +414,5 @@ void emu_debugfs_create(struct emu_subsys *ss, struct dentry *root)
 	debugfs_create_file("platform_data", 0600, ss->debugfs, ss, &platform_data_fops);
 	debugfs_create_file("model", 0600, ss->debugfs, ss, &model_fops);
 	debugfs_create_file("stats", 0400, ss->debugfs, ss, &stats_fops);
+	debugfs_create_file("device", 0400, ss->debugfs, ss, &device_fops);
 }

@@ -86,14 +86,15 @@ void emu_inf_queue(struct emu_subsys *ss, struct emu_inference *inf)
 	spin_unlock_irqrestore(&ss->lock, flags);
 }
 
-bool emu_buffers_fit(const struct ethosu_rpmsg_buffer *bufs, const u32 *sizes, u32 n)
+bool emu_buffers_fit(struct emu_subsys *ss, const struct ethosu_rpmsg_buffer *bufs,
+		     const u32 *sizes, u32 n)
 {
 	u32 i;
 
 	for (i = 0; i < n; i++) {
 		if (bufs[i].size < sizes[i])
 			return false;
-		if (sizes[i] && !emu_mem_valid(bufs[i].ptr, sizes[i]))
+		if (sizes[i] && !emu_mem_valid(ss, bufs[i].ptr, sizes[i]))
 			return false;
 	}
 	return true;
@@ -132,8 +133,8 @@ static u32 emu_inf_exec(struct emu_subsys *ss, const struct ethosu_rpmsg_inferen
 		return status;
 	if (req->ifm_count != info->ifm_count || req->ofm_count != info->ofm_count)
 		return status;
-	if (!emu_buffers_fit(req->ifm, info->ifm_size, info->ifm_count) ||
-	    !emu_buffers_fit(req->ofm, info->ofm_size, info->ofm_count))
+	if (!emu_buffers_fit(ss, req->ifm, info->ifm_size, info->ifm_count) ||
+	    !emu_buffers_fit(ss, req->ofm, info->ofm_size, info->ofm_count))
 		return status;
 
 	for (i = 0; i < info->ifm_count; i++)
@@ -148,22 +149,22 @@ static u32 emu_inf_exec(struct emu_subsys *ss, const struct ethosu_rpmsg_inferen
 	for (i = 0; i < info->ifm_count; i++) {
 		if (!info->ifm_size[i])
 			continue;
-		p = emu_mem_map(req->ifm[i].ptr, info->ifm_size[i]);
+		p = emu_mem_map(ss, req->ifm[i].ptr, info->ifm_size[i]);
 		if (!p)
 			goto out;
 		memcpy(in + off, p, info->ifm_size[i]);
-		emu_mem_unmap(p);
+		emu_mem_unmap(ss, p);
 		off += info->ifm_size[i];
 	}
 
 	for (i = 0; i < info->ofm_count; i++) {
 		if (!info->ofm_size[i])
 			continue;
-		p = emu_mem_map(req->ofm[i].ptr, info->ofm_size[i]);
+		p = emu_mem_map(ss, req->ofm[i].ptr, info->ofm_size[i]);
 		if (!p)
 			goto out;
 		emu_fill_ofm(p, info->ofm_size[i], in, t, i);
-		emu_mem_unmap(p);
+		emu_mem_unmap(ss, p);
 	}
 
 	*total = t;
@@ -174,7 +175,7 @@ out:
 }
 
 /* Writes the model's OFMs into the request's buffers; ERROR if one cannot be mapped. */
-static u32 emu_model_write(const struct ethosu_rpmsg_inference_req *req,
+static u32 emu_model_write(struct emu_subsys *ss, const struct ethosu_rpmsg_inference_req *req,
 			   const struct emu_model_out *mo)
 {
 	u64 off = 0;
@@ -186,11 +187,11 @@ static u32 emu_model_write(const struct ethosu_rpmsg_inference_req *req,
 	for (i = 0; i < mo->ofm_count; i++) {
 		if (!mo->ofm_size[i])
 			continue;
-		p = emu_mem_map(req->ofm[i].ptr, mo->ofm_size[i]);
+		p = emu_mem_map(ss, req->ofm[i].ptr, mo->ofm_size[i]);
 		if (!p)
 			return ETHOSU_RPMSG_STATUS_ERROR;
 		memcpy(p, mo->ofm + off, mo->ofm_size[i]);
-		emu_mem_unmap(p);
+		emu_mem_unmap(ss, p);
 		off += mo->ofm_size[i];
 	}
 	return ETHOSU_RPMSG_STATUS_OK;
@@ -227,7 +228,7 @@ static void emu_inf_complete(struct emu_subsys *ss, const struct emu_inference *
 	info = kzalloc(sizeof(*info), GFP_KERNEL);
 	status = emu_take_injected_status(ss, true);
 	if (status == ETHOSU_RPMSG_STATUS_OK && inf->model.used)
-		status = emu_model_write(req, &inf->model);
+		status = emu_model_write(ss, req, &inf->model);
 	else if (status == ETHOSU_RPMSG_STATUS_OK)
 		status = info ? emu_inf_exec(ss, req, info, &total) : ETHOSU_RPMSG_STATUS_ERROR;
 

@@ -107,37 +107,22 @@ int emu_online(struct emu_subsys *ss)
 }
 
 /*
- * Takes the subsystem offline as a firmware crash would: the firmware forgets its ring and
+ * Takes the subsystem offline as a firmware crash would: the firmware forgets its inbox and
  * inference queue without answering, then the rpmsg device is unregistered. The caller holds
  * life_lock.
  */
 void emu_offline(struct emu_subsys *ss)
 {
-	struct emu_inference *inf, *tmp;
 	struct emu_chan *chan;
 	unsigned long flags;
-	LIST_HEAD(lost);
 
+	/* Gone first: no send gets into the inbox the reset empties. */
 	spin_lock_irqsave(&ss->lock, flags);
 	chan = ss->chan;
 	ss->chan = NULL;
-	ss->gen++;
-	ss->ring_count = 0;
-	ss->ring_head = 0;
-	if (ss->active)
-		list_add(&ss->active->node, &lost);
-	ss->active = NULL;
-	list_splice_init(&ss->waiting, &lost);
-	ss->n_waiting = 0;
-	ss->inf_blocked = false;
 	spin_unlock_irqrestore(&ss->lock, flags);
 
-	/* A model run of the active inference finishes first: it still uses it. */
-	cancel_work_sync(&ss->model_work);
-	cancel_delayed_work(&ss->inf_work);
-	wake_up_all(&ss->tx_wait);
-	list_for_each_entry_safe(inf, tmp, &lost, node)
-		emu_inf_free(inf);
+	ethosu_emu_core_reset(ss);
 
 	if (chan) {
 		dev_info(&ss->pdev->dev, "firmware offline\n");

@@ -58,7 +58,8 @@ static void emu_model_release(struct emu_model_run *r)
 }
 
 /* Copies the request's IFMs into the arena; false if a buffer does not fit or cannot be read. */
-static bool emu_model_ifms(const struct ethosu_rpmsg_inference_req *req, struct emu_model_run *r)
+static bool emu_model_ifms(struct emu_subsys *ss, const struct ethosu_rpmsg_inference_req *req,
+			   struct emu_model_run *r)
 {
 	void *p;
 	u32 i;
@@ -66,17 +67,18 @@ static bool emu_model_ifms(const struct ethosu_rpmsg_inference_req *req, struct 
 	for (i = 0; i < r->m.n_ifm; i++) {
 		if (!r->m.ifm[i].size)
 			continue;
-		p = emu_mem_map(req->ifm[i].ptr, r->m.ifm[i].size);
+		p = emu_mem_map(ss, req->ifm[i].ptr, r->m.ifm[i].size);
 		if (!p)
 			return false;
 		memcpy(r->arena + r->m.ifm[i].arena_offset, p, r->m.ifm[i].size);
-		emu_mem_unmap(p);
+		emu_mem_unmap(ss, p);
 	}
 	return true;
 }
 
 /* The request against the network, as the formula path checks it, and the model's own IO. */
-static const char *emu_model_check(const struct ethosu_rpmsg_inference_req *req,
+static const char *emu_model_check(struct emu_subsys *ss,
+				   const struct ethosu_rpmsg_inference_req *req,
 				   const struct emu_model_run *r)
 {
 	const struct emu_net_info *info = &r->info;
@@ -84,8 +86,8 @@ static const char *emu_model_check(const struct ethosu_rpmsg_inference_req *req,
 
 	if (req->ifm_count != info->ifm_count || req->ofm_count != info->ofm_count)
 		return "IFM/OFM count differs from the network's";
-	if (!emu_buffers_fit(req->ifm, info->ifm_size, info->ifm_count) ||
-	    !emu_buffers_fit(req->ofm, info->ofm_size, info->ofm_count))
+	if (!emu_buffers_fit(ss, req->ifm, info->ifm_size, info->ifm_count) ||
+	    !emu_buffers_fit(ss, req->ofm, info->ofm_size, info->ofm_count))
 		return "a buffer is smaller than its tensor or not in System RAM below 4 GiB";
 	if (r->m.n_ifm != info->ifm_count || r->m.n_ofm != info->ofm_count)
 		return "the ethos-u operator's IFM/OFM count differs from the subgraph's";
@@ -130,7 +132,7 @@ static void emu_model_exec(struct emu_subsys *ss, struct emu_inference *inf)
 		if (ret == -EFBIG) {
 			mo->used = true;
 			mo->status = ETHOSU_RPMSG_STATUS_ERROR;
-			dev_warn_ratelimited(&ss->pdev->dev,
+			dev_warn_ratelimited(ss->dev,
 					     "inference %llu: network above the NPU model's %u byte limit\n",
 					     inf->msg_id, EMU_MODEL_MAX_BYTES);
 		}
@@ -150,7 +152,7 @@ static void emu_model_exec(struct emu_subsys *ss, struct emu_inference *inf)
 		why = r->m.message;
 		goto out;
 	}
-	why = emu_model_check(req, r);
+	why = emu_model_check(ss, req, r);
 	if (why)
 		goto out;
 	if (!ss->model_workspace)
@@ -161,7 +163,7 @@ static void emu_model_exec(struct emu_subsys *ss, struct emu_inference *inf)
 		why = "out of memory for the arena or the workspace";
 		goto out;
 	}
-	if (!emu_model_ifms(req, r)) {
+	if (!emu_model_ifms(ss, req, r)) {
 		why = "an IFM buffer cannot be read";
 		goto out;
 	}
@@ -174,7 +176,7 @@ static void emu_model_exec(struct emu_subsys *ss, struct emu_inference *inf)
 	st = npu_run(&cfg, r->m.cop1, r->m.cop1_size, r->regions, &r->res);
 	us = ktime_us_delta(ktime_get(), t0);
 	if (st != NPU_OK) {
-		dev_warn_ratelimited(&ss->pdev->dev,
+		dev_warn_ratelimited(ss->dev,
 				     "inference %llu: NPU model on %s: %s (%s) at payload offset %u\n",
 				     inf->msg_id, ss->npu->name, npu_status_name(st),
 				     r->res.message ? r->res.message : "", r->res.fail_offset);
@@ -213,7 +215,7 @@ out_counted:
 	emu_model_release(r);
 	return;
 out:
-	dev_warn_ratelimited(&ss->pdev->dev, "inference %llu: NPU model on %s: %s\n", inf->msg_id,
+	dev_warn_ratelimited(ss->dev, "inference %llu: NPU model on %s: %s\n", inf->msg_id,
 			     ss->npu->name, why);
 	spin_lock_irq(&ss->lock);
 	ss->stats.model_error++;

@@ -34,9 +34,9 @@ static int emu_net_info_index_locked(struct emu_subsys *ss, u32 index,
 
 	snprintf(name, sizeof(name), EMU_NETWORK_FW, index);
 	/* No user-helper fallback: a missing index must fail at once. */
-	ret = request_firmware_direct(&fw, name, &ss->pdev->dev);
+	ret = request_firmware_direct(&fw, name, ss->dev);
 	if (ret) {
-		dev_dbg(&ss->pdev->dev, "network index %u: %s: %d\n", index, name, ret);
+		dev_dbg(ss->dev, "network index %u: %s: %d\n", index, name, ret);
 		return ret;
 	}
 	ret = emu_tflite_parse(fw->data, fw->size, info);
@@ -62,18 +62,19 @@ static int emu_net_info_index(struct emu_subsys *ss, u32 index, struct emu_net_i
 	return ret;
 }
 
-static int emu_net_info_buffer(const struct ethosu_rpmsg_buffer *buf, struct emu_net_info *info)
+static int emu_net_info_buffer(struct emu_subsys *ss, const struct ethosu_rpmsg_buffer *buf,
+			       struct emu_net_info *info)
 {
 	void *model;
 	int ret;
 
 	if (!buf->size)
 		return -EINVAL;
-	model = emu_mem_map(buf->ptr, buf->size);
+	model = emu_mem_map(ss, buf->ptr, buf->size);
 	if (!model)
 		return -EFAULT;
 	ret = emu_tflite_parse(model, buf->size, info);
-	emu_mem_unmap(model);
+	emu_mem_unmap(ss, model);
 	return ret;
 }
 
@@ -84,7 +85,7 @@ int emu_net_info_get(struct emu_subsys *ss, const struct ethosu_rpmsg_network_bu
 
 	switch (net->type) {
 	case ETHOSU_RPMSG_NETWORK_BUFFER:
-		ret = emu_net_info_buffer(&net->buffer, info);
+		ret = emu_net_info_buffer(ss, &net->buffer, info);
 		break;
 	case ETHOSU_RPMSG_NETWORK_INDEX:
 		ret = emu_net_info_index(ss, net->index, info);
@@ -94,7 +95,7 @@ int emu_net_info_get(struct emu_subsys *ss, const struct ethosu_rpmsg_network_bu
 		break;
 	}
 	if (ret)
-		dev_dbg(&ss->pdev->dev, "network (type %u) unusable: %d\n", net->type, ret);
+		dev_dbg(ss->dev, "network (type %u) unusable: %d\n", net->type, ret);
 	return ret;
 }
 
@@ -121,13 +122,13 @@ int emu_net_load(struct emu_subsys *ss, const struct ethosu_rpmsg_network_buffer
 			return -EINVAL;
 		if (n > EMU_MODEL_MAX_BYTES)
 			return -EFBIG;
-		map = emu_mem_map(net->buffer.ptr, n);
+		map = emu_mem_map(ss, net->buffer.ptr, n);
 		if (!map)
 			return -EFAULT;
 		src = map;
 	} else if (net->type == ETHOSU_RPMSG_NETWORK_INDEX) {
 		snprintf(name, sizeof(name), EMU_NETWORK_FW, net->index);
-		ret = request_firmware_direct(&fw, name, &ss->pdev->dev);
+		ret = request_firmware_direct(&fw, name, ss->dev);
 		if (ret)
 			return ret;
 		n = fw->size;
@@ -144,7 +145,7 @@ int emu_net_load(struct emu_subsys *ss, const struct ethosu_rpmsg_network_buffer
 	if (*bytes)
 		memcpy(*bytes, src, n);
 	if (map)
-		emu_mem_unmap(map);
+		emu_mem_unmap(ss, map);
 	release_firmware(fw);
 	if (!*bytes)
 		return -ENOMEM;

@@ -2,7 +2,7 @@
 /*
  * The firmware's message handler: validates each host message as the upstream reference firmware
  * does, answers the control messages, queues inferences and handles cancel. Everything here runs
- * on the subsystem's ordered workqueue.
+ * on the subsystem's ordered workqueue; answers leave through the transport's deliver().
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
@@ -32,6 +32,7 @@ void emu_tx_send(struct emu_subsys *ss, const struct emu_reply *to, u32 type, u6
 	size_t len = sizeof(msg->header) + payload_len;
 	enum emu_corrupt corrupt;
 	unsigned long flags;
+	int ret;
 
 	msg->header.magic = ETHOSU_RPMSG_MAGIC;
 	msg->header.type = type;
@@ -65,7 +66,13 @@ void emu_tx_send(struct emu_subsys *ss, const struct emu_reply *to, u32 type, u6
 		break;
 	}
 
-	emu_deliver(ss, to, msg, len);
+	ret = ss->ops->deliver(ss, to, msg, len);
+	spin_lock_irqsave(&ss->lock, flags);
+	if (ret)
+		ss->stats.tx_dropped++;
+	else
+		ss->stats.tx_delivered++;
+	spin_unlock_irqrestore(&ss->lock, flags);
 }
 
 static __printf(4, 5) void emu_send_err(struct emu_subsys *ss, const struct emu_reply *to,

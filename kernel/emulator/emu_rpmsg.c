@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The emulator's rpmsg transport: device and endpoint ops for the rpmsg core, the emulated TX
- * ring (host->firmware) and delivery to host endpoint callbacks (firmware->host).
+ * The emulator's fake rpmsg transport: device and endpoint ops for the rpmsg core, sends into the
+ * firmware core's inbox (host->firmware; it stands for the TX ring, so trysend fails when it is
+ * full) and delivery to host endpoint callbacks (firmware->host).
  *
  * Locking: ss->lock guards the ring, the endpoint IDR and the live channel. A callback runs under
  * the endpoint's cb_lock and only while ept->cb is set, which destroy_ept clears under the same
@@ -76,41 +77,18 @@ static void emu_ept_release(struct kref *ref)
 	put_device(dev);
 }
 
-/* Counts a message the ring accepted by its type, or as invalid. */
-static void emu_count_rx(struct emu_subsys *ss, const void *data, int len)
-{
-	const struct ethosu_rpmsg_header *hdr = data;
-	unsigned int idx = 0;
-
-	if (len >= (int)sizeof(*hdr) && hdr->magic == ETHOSU_RPMSG_MAGIC &&
-	    hdr->type > 0 && hdr->type < ETHOSU_RPMSG_MAX)
-		idx = hdr->type;
-	ss->stats.rx[idx]++;
-}
-
-/* Copies one message into the ring: 0, -ENOMEM when full, -ENODEV when the device is gone. */
+/* Copies one message into the inbox: 0, -ENOMEM when full, -ENODEV when the device is gone. */
 static int emu_ring_put(struct emu_chan *chan, u32 src, const void *data, int len)
 {
 	struct emu_subsys *ss = chan->ss;
-	struct emu_slot *slot;
 	unsigned long flags;
-	int ret = 0;
+	int ret;
 
 	spin_lock_irqsave(&ss->lock, flags);
-	if (ss->chan != chan) {
+	if (ss->chan != chan)
 		ret = -ENODEV;
-	} else if (ss->ring_count == EMU_RING_SLOTS) {
-		ret = -ENOMEM;
-	} else {
-		slot = &ss->ring[(ss->ring_head + ss->ring_count) % EMU_RING_SLOTS];
-		slot->gen = ss->gen;
-		slot->src = src;
-		slot->len = len;
-		memcpy(slot->data, data, len);
-		ss->ring_count++;
-		emu_count_rx(ss, data, len);
-		queue_work(ss->wq, &ss->rx_work);
-	}
+	else
+		ret = emu_inbox_put_locked(ss, src, data, len);
 	spin_unlock_irqrestore(&ss->lock, flags);
 	return ret;
 }
@@ -153,31 +131,6 @@ static int emu_post(struct rpmsg_endpoint *ept, u32 dst, const void *data, int l
 	}
 }
 
-bool emu_ring_take(struct emu_subsys *ss, struct emu_slot *out)
-{
-	struct emu_slot *slot;
-	unsigned long flags;
-	bool taken = false;
-
-	spin_lock_irqsave(&ss->lock, flags);
-	if (!ss->stalled && ss->ring_count) {
-		slot = &ss->ring[ss->ring_head];
-		out->gen = slot->gen;
-		out->src = slot->src;
-		out->len = slot->len;
-		memcpy(out->data, slot->data, slot->len);
-		ss->ring_head = (ss->ring_head + 1) % EMU_RING_SLOTS;
-		ss->ring_count--;
-		ss->last_sender.gen = slot->gen;
-		ss->last_sender.addr = slot->src;
-		taken = true;
-	}
-	spin_unlock_irqrestore(&ss->lock, flags);
-	if (taken)
-		wake_up_all(&ss->tx_wait);
-	return taken;
-}
-
 /*
  * Finds the endpoint a message goes to and takes a reference on it. RPMSG_ADDR_ANY means the
  * endpoint with the lowest address.
@@ -201,32 +154,23 @@ static struct rpmsg_endpoint *emu_ept_get(struct emu_subsys *ss, const struct em
 	return ept;
 }
 
-void emu_deliver(struct emu_subsys *ss, const struct emu_reply *to, void *msg, size_t len)
+static int emu_deliver(struct emu_subsys *ss, const struct emu_reply *to, void *msg, size_t len)
 {
 	struct rpmsg_endpoint *ept = emu_ept_get(ss, to);
-	unsigned long flags;
-	bool delivered = false;
-	int ret;
+	int ret = -ENXIO;
 
-	if (ept) {
-		mutex_lock(&ept->cb_lock);
-		if (ept->cb) {
-			ret = ept->cb(ept->rpdev, msg, len, ept->priv, EMU_FW_ADDR);
-			if (ret)
-				dev_dbg(&ept->rpdev->dev, "endpoint 0x%x callback: %d\n", ept->addr,
-					ret);
-			delivered = true;
-		}
-		mutex_unlock(&ept->cb_lock);
-		kref_put(&ept->refcount, emu_ept_release);
+	if (!ept)
+		return ret;
+	mutex_lock(&ept->cb_lock);
+	if (ept->cb) {
+		ret = ept->cb(ept->rpdev, msg, len, ept->priv, EMU_FW_ADDR);
+		if (ret)
+			dev_dbg(&ept->rpdev->dev, "endpoint 0x%x callback: %d\n", ept->addr, ret);
+		ret = 0;
 	}
-
-	spin_lock_irqsave(&ss->lock, flags);
-	if (delivered)
-		ss->stats.tx_delivered++;
-	else
-		ss->stats.tx_dropped++;
-	spin_unlock_irqrestore(&ss->lock, flags);
+	mutex_unlock(&ept->cb_lock);
+	kref_put(&ept->refcount, emu_ept_release);
+	return ret;
 }
 
 static void emu_destroy_ept(struct rpmsg_endpoint *ept)
@@ -333,4 +277,31 @@ static struct rpmsg_endpoint *emu_create_ept(struct rpmsg_device *rpdev, rpmsg_r
 
 const struct rpmsg_device_ops emu_dev_ops = {
 	.create_ept = emu_create_ept,
+};
+
+static bool emu_rpmsg_online(struct emu_subsys *ss)
+{
+	unsigned long flags;
+	bool online;
+
+	spin_lock_irqsave(&ss->lock, flags);
+	online = !!ss->chan;
+	spin_unlock_irqrestore(&ss->lock, flags);
+	return online;
+}
+
+static int emu_rpmsg_crash(struct emu_subsys *ss, unsigned int delay_ms)
+{
+	emu_schedule_crash(ss, delay_ms);
+	return 0;
+}
+
+/* The firmware core's side of this transport (emu_core.h). */
+const struct emu_transport_ops emu_rpmsg_transport = {
+	.deliver = emu_deliver,
+	.mem_valid = emu_phys_valid,
+	.mem_map = emu_phys_map,
+	.mem_unmap = emu_phys_unmap,
+	.online = emu_rpmsg_online,
+	.crash = emu_rpmsg_crash,
 };

@@ -416,13 +416,19 @@ out:
 
 int main(void)
 {
-	crash_with_open_fds();
-	crash_other();
+	if (!skip_on_chain("crash: node goes and comes back with open fds", CHAIN_CRASH_KNOB))
+		crash_with_open_fds();
+	if (!skip_on_chain("crash: subsystem 1 restarts while subsystem 0 works", CHAIN_CRASH_KNOB))
+		crash_other();
 	send_err();
-	foreign_platform_data();
+	if (!skip_on_chain("crash: foreign platform_data", CHAIN_CRASH_KNOB))
+		foreign_platform_data();
 	cancel_timeout();
-	lost_then_crash();
-	waiter_failed_by_crash();
-	repeated();
+	if (!skip_on_chain("crash: a dropped response ends ERROR at the restart", CHAIN_CRASH_KNOB))
+		lost_then_crash();
+	if (!skip_on_chain("crash: a NETWORK_INFO waiter fails at the restart", CHAIN_CRASH_KNOB))
+		waiter_failed_by_crash();
+	if (!skip_on_chain("crash: five restarts in a row", CHAIN_CRASH_KNOB))
+		repeated();
 	return t_exit();
 }

@@ -436,8 +436,10 @@ int main(void)
 		corrupt_inference(dev, net, how[i]);
 	corrupt_network_info(net);
 	stall(dev, net);
-	tx_ring_full(dev, net);
-	tx_ring_full_nonblock(dev, net);
+	if (!skip_on_chain("fault: stalled firmware, full TX ring", CHAIN_RING))
+		tx_ring_full(dev, net);
+	if (!skip_on_chain("fault: full TX ring, O_NONBLOCK", CHAIN_RING))
+		tx_ring_full_nonblock(dev, net);
 	info_killable(net);
 	stats(dev, net);
 	close_fd(&net);
