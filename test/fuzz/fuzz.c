@@ -6,15 +6,18 @@
  * both subsystems and fds of other kinds, with emulator faults (drop, fail_status, reject,
  * corrupt, stall, latency, send_err, crash) injected at random through debugfs.
  *
- *   fuzz [--seed N] [--syscalls N] [--no-faults] [--verbose]
+ *   fuzz [--seed N] [--syscalls N] [--jobs N] [--no-faults] [--verbose]
+ *
+ * --jobs N runs N fuzzing processes at once on the same devices (the guest has 2 CPUs; the
+ * debug kernel's run uses both), sharing the syscall budget.
  *
  * It prints the seed first; the same seed replays the same random stream (the operations also
  * depend on what earlier calls returned, which timing can change after a fault). Afterwards it
  * checks: no hang (a watchdog), the UAPI's own rules on every result (an ioctl of another fd
  * kind fails with ENOTTY, statuses are in range, ...), every fd closed again, ethosu.ko's module
  * references back, the emulator's queues empty, free memory back (measured after a warm-up), and
- * no BUG/WARNING/Oops in the kernel log. Cases print as "ok - ..." / "not ok - ..." and the last line is
- * "N passed, N failed".
+ * no BUG/WARNING/Oops in the kernel log. Cases print as "ok - ..." / "not ok - ..." and the
+ * last line is "N passed, N failed".
  */
 #include <pthread.h>
 #include <signal.h>
@@ -45,17 +48,20 @@ struct map {
 #define MAX_MAPS 48
 #define FORK_OPS 24
 #define WATCHDOG_S 60
+#define MAX_JOBS 8
 
 static struct obj objs[MAX_OBJS];
 static int nobjs;
 static struct map maps[MAX_MAPS];
 static int nmaps;
 
-/* Shared with forked children, so their calls count too. */
-static _Atomic unsigned long long *syscalls;
-static unsigned long long violations;
+/* Counters in shared memory: the worker processes' and forked children's calls count too. */
+static struct tally {
+	_Atomic unsigned long long syscalls, violations, mmap_ok, forks;
+	_Atomic unsigned long long cmd_calls[16], cmd_ok[16], fault_count[16];
+} *tally;
 static char last_op[160];
-static int verbose, faults = 1, nsubsys = 1, in_child;
+static int verbose, faults = 1, nsubsys = 1, in_child, jobs = 1;
 static uint8_t *models[3];
 static size_t model_len[3];
 static uint8_t *guard; /* two pages: read-write, then PROT_NONE */
@@ -87,7 +93,7 @@ static int chance(unsigned int percent)
 
 static void count(void)
 {
-	atomic_fetch_add(syscalls, 1);
+	atomic_fetch_add(&tally->syscalls, 1);
 }
 
 static void note(const char *fmt, ...)
@@ -106,7 +112,7 @@ static void violation(const char *fmt, ...)
 {
 	va_list ap;
 
-	if (++violations > 20)
+	if (atomic_fetch_add(&tally->violations, 1) >= 20)
 		return;
 	printf("# VIOLATION after \"%s\": ", last_op);
 	va_start(ap, fmt);
@@ -207,8 +213,7 @@ struct cmd {
 	size_t size;
 };
 
-/* Per command: calls and successes; the summary shows what the run reached. */
-static _Atomic unsigned long long cmd_calls[16], cmd_ok[16], mmap_ok, forks, fault_count[16];
+/* The commands; the summary shows each one's calls and successes: what the run reached. */
 
 static const struct cmd cmds[] = {
 	{ ETHOSU_IOCTL_PING, "PING", K_DEV, 0 },
@@ -385,9 +390,9 @@ static void op_ioctl(void)
 	count();
 	if (c->kind != K_KINDS) {
 		check_result(c, o, r, err, p);
-		cmd_calls[c - cmds]++;
+		tally->cmd_calls[c - cmds]++;
 		if (r >= 0)
-			cmd_ok[c - cmds]++;
+			tally->cmd_ok[c - cmds]++;
 	}
 	if (r < 0 || !o || o->kind != c->kind)
 		return;
@@ -438,7 +443,7 @@ static void op_mmap(void)
 		return;
 	if (o->kind != K_BUF)
 		violation("mmap of a %s fd succeeded", kind_names[o->kind]);
-	mmap_ok++;
+	tally->mmap_ok++;
 	/* a mapping that was granted is the buffer's: touching it must not fault */
 	if (prot & PROT_READ)
 		(void)*(volatile uint8_t *)(p + below((uint32_t)len));
@@ -565,7 +570,7 @@ static void op_fault(void)
 	static const char *const corrupt[] = { "magic", "size", "type", "msg_id", "none" };
 	int s = (int)below(nsubsys), f = (int)below(16);
 
-	fault_count[f]++;
+	tally->fault_count[f]++;
 	switch (f) {
 	case 0:
 	case 1:
@@ -649,7 +654,7 @@ static void op_fork(void)
 	pid_t pid;
 
 	note("fork");
-	forks++;
+	tally->forks++;
 	pid = fork();
 	count();
 	if (pid == 0) {
@@ -696,6 +701,42 @@ static void one_op(int allow_fork)
 		unstall();
 }
 
+/* ---- worker processes: more fuzzing processes on the same devices, one per extra CPU ---- */
+
+/*
+ * A worker runs its own random stream (derived from the seed) on its own fds until the run's
+ * budget is spent, then closes them all. Only the main process injects faults, so the stall
+ * bookkeeping has one owner. A worker's UAPI violations count in the shared tally.
+ */
+static pid_t start_worker(uint64_t seed, int index, unsigned long long budget)
+{
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid)
+		return pid;
+	rng_state = seed ^ (0x9E3779B97F4A7C15ull * (uint64_t)index);
+	faults = 0;
+	while (atomic_load(&tally->syscalls) < budget)
+		one_op(1);
+	while (nmaps)
+		op_munmap();
+	while (nobjs)
+		op_close();
+	_exit(0);
+}
+
+static void wait_worker(pid_t pid, int index)
+{
+	int status = 0;
+
+	if (pid < 0)
+		violation("worker %d could not start: %s", index, strerror(errno));
+	else if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+		violation("worker %d died: status 0x%x", index, status);
+}
+
 /* ---- watchdog ---- */
 
 static void *watchdog(void *unused)
@@ -706,7 +747,7 @@ static void *watchdog(void *unused)
 	(void)unused;
 	for (;;) {
 		sleep(1);
-		now = atomic_load(syscalls);
+		now = atomic_load(&tally->syscalls);
 		still = now == last ? still + 1 : 0;
 		last = now;
 		if (still >= WATCHDOG_S) {
@@ -932,6 +973,8 @@ int main(int argc, char **argv)
 	long long mem_before, mem_after, refs_before, refs_after;
 	uint64_t seed = 0, t0, ms;
 	int i, fds_before, fds_after, reports_before, reports_after, have_seed = 0;
+	unsigned long long fc[ARRAY_SIZE(tally->fault_count)];
+	pid_t workers[MAX_JOBS];
 	pthread_t wd;
 
 	for (i = 1; i < argc; i++) {
@@ -940,13 +983,19 @@ int main(int argc, char **argv)
 			have_seed = 1;
 		} else if (!strcmp(argv[i], "--syscalls") && i + 1 < argc) {
 			budget = strtoull(argv[++i], NULL, 0);
+		} else if (!strcmp(argv[i], "--jobs") && i + 1 < argc) {
+			jobs = atoi(argv[++i]);
+			if (jobs < 1 || jobs > MAX_JOBS) {
+				fprintf(stderr, "fuzz: --jobs takes 1 to %d\n", MAX_JOBS);
+				return 2;
+			}
 		} else if (!strcmp(argv[i], "--no-faults")) {
 			faults = 0;
 		} else if (!strcmp(argv[i], "--verbose")) {
 			verbose = 1;
 		} else {
-			fprintf(stderr, "usage: fuzz [--seed N] [--syscalls N] [--no-faults] "
-					"[--verbose]\n");
+			fprintf(stderr, "usage: fuzz [--seed N] [--syscalls N] [--jobs N] "
+					"[--no-faults] [--verbose]\n");
 			return 2;
 		}
 	}
@@ -958,18 +1007,18 @@ int main(int argc, char **argv)
 		       (uint64_t)getpid() << 32;
 	}
 	rng_state = seed;
-	printf("# fuzz: seed %llu (replay: fuzz --seed %llu --syscalls %llu%s)\n",
-	       (unsigned long long)seed, (unsigned long long)seed, budget,
+	printf("# fuzz: seed %llu (replay: fuzz --seed %llu --syscalls %llu --jobs %d%s)\n",
+	       (unsigned long long)seed, (unsigned long long)seed, budget, jobs,
 	       faults ? "" : " --no-faults");
 	fflush(stdout);
 
 	page = sysconf(_SC_PAGESIZE);
 	signal(SIGPIPE, SIG_IGN);
-	syscalls = mmap(NULL, sizeof(*syscalls), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-			-1, 0);
+	tally = mmap(NULL, sizeof(*tally), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1,
+		     0);
 	guard = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	rdonly = mmap(NULL, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (syscalls == MAP_FAILED || guard == MAP_FAILED || rdonly == MAP_FAILED ||
+	if (tally == MAP_FAILED || guard == MAP_FAILED || rdonly == MAP_FAILED ||
 	    mprotect(guard + page, page, PROT_NONE)) {
 		perror("fuzz: mmap");
 		return 2;
@@ -995,26 +1044,26 @@ int main(int argc, char **argv)
 	pthread_create(&wd, NULL, watchdog, NULL);
 
 	t0 = now_ms();
-	while (atomic_load(syscalls) < budget)
+	for (i = 1; i < jobs; i++)
+		workers[i] = start_worker(seed, i, budget);
+	while (atomic_load(&tally->syscalls) < budget)
 		one_op(1);
+	for (i = 1; i < jobs; i++)
+		wait_worker(workers[i], i);
 	ms = now_ms() - t0;
-	n = atomic_load(syscalls);
+	n = atomic_load(&tally->syscalls);
+	for (i = 0; i < (int)ARRAY_SIZE(fc); i++)
+		fc[i] = tally->fault_count[i];
 
 	printf("# calls/successes:");
 	for (i = 0; i < (int)ARRAY_SIZE(cmds); i++)
-		printf(" %s %llu/%llu", cmds[i].name, (unsigned long long)cmd_calls[i],
-		       (unsigned long long)cmd_ok[i]);
+		printf(" %s %llu/%llu", cmds[i].name, (unsigned long long)tally->cmd_calls[i],
+		       (unsigned long long)tally->cmd_ok[i]);
 	printf("; mmaps granted %llu; forks %llu; faults drop %llu fail_status %llu reject %llu "
 	       "corrupt %llu stall %llu latency %llu send_err %llu crash %llu\n",
-	       (unsigned long long)mmap_ok, (unsigned long long)forks,
-	       (unsigned long long)(fault_count[0] + fault_count[1]),
-	       (unsigned long long)(fault_count[2] + fault_count[3]),
-	       (unsigned long long)(fault_count[4] + fault_count[5]),
-	       (unsigned long long)(fault_count[6] + fault_count[7]),
-	       (unsigned long long)fault_count[8],
-	       (unsigned long long)(fault_count[9] + fault_count[10] + fault_count[11]),
-	       (unsigned long long)(fault_count[12] + fault_count[13]),
-	       (unsigned long long)(fault_count[14] + fault_count[15]));
+	       (unsigned long long)tally->mmap_ok, (unsigned long long)tally->forks, fc[0] + fc[1],
+	       fc[2] + fc[3], fc[4] + fc[5], fc[6] + fc[7], fc[8], fc[9] + fc[10] + fc[11],
+	       fc[12] + fc[13], fc[14] + fc[15]);
 
 	/* Clean up: every mapping and fd goes, the firmware answers everything again. */
 	while (nmaps)
@@ -1022,8 +1071,10 @@ int main(int argc, char **argv)
 	while (nobjs)
 		op_close();
 	reset_faults();
-	result(!violations, "%llu syscalls in %llu ms (%llu/s), %llu UAPI rule violations", n,
-	       (unsigned long long)ms, ms ? n * 1000 / ms : 0, violations);
+	result(!tally->violations,
+	       "%llu syscalls in %llu ms (%llu/s) by %d process%s, %llu UAPI rule violations", n,
+	       (unsigned long long)ms, ms ? n * 1000 / ms : 0, jobs, jobs > 1 ? "es" : "",
+	       (unsigned long long)tally->violations);
 	i = restart_unprobed();
 	result(!emu_idle(30000), "every subsystem online and idle within 30 s (%d restarted after "
 	       "a failed probe)", i);
