@@ -73,7 +73,87 @@ static int works_again(int subsys, char *why, size_t len)
 		CHECK(!works_again(subsys, w_, sizeof(w_)), "%s", w_);                         \
 	} while (0)
 
-static void crash_with_open_fds(void)
+/*
+ * The remoteproc `state` file of a subsystem behind the AMP chain: the core's debugfs `device`
+ * names its arm,ethosu-rproc platform device, which holds one remoteprocN. 0, or -1 + errno.
+ */
+static int rproc_state_path(int subsys, char *path, size_t len)
+{
+	char name[64], dir[160], knob[80];
+	struct dirent *de;
+	FILE *f;
+	DIR *d;
+	int found = -1;
+
+	snprintf(knob, sizeof(knob), EMU_DEBUGFS "/%d/device", subsys);
+	f = fopen(knob, "re");
+	if (!f)
+		return -1;
+	found = fscanf(f, "%63s", name) == 1 ? 0 : -1;
+	fclose(f);
+	if (found) {
+		errno = EINVAL;
+		return -1;
+	}
+	snprintf(dir, sizeof(dir), "/sys/bus/platform/devices/%s/remoteproc", name);
+	d = opendir(dir);
+	if (!d)
+		return -1;
+	found = -1;
+	while (found && (de = readdir(d)))
+		if (!strncmp(de->d_name, "remoteproc", 10)) {
+			snprintf(path, len, "%s/%s/state", dir, de->d_name);
+			found = 0;
+		}
+	closedir(d);
+	if (found)
+		errno = ENOENT;
+	return found;
+}
+
+/* Writes "stop" or "start" to subsystem 0's remoteproc state; 0, or -1 + errno. */
+static int rproc_state_write(const char *cmd)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	int ret;
+
+	if (rproc_state_path(0, path, sizeof(path)))
+		return -1;
+	f = fopen(path, "we");
+	if (!f)
+		return -1;
+	ret = fputs(cmd, f) < 0 ? -1 : 0;
+	return fclose(f) || ret ? -1 : 0;
+}
+
+static int crash_knob_down(void)
+{
+	return knob_write(0, "crash", "800");
+}
+
+static int rproc_stop(void)
+{
+	return rproc_state_write("stop");
+}
+
+static int rproc_start(void)
+{
+	return rproc_state_write("start");
+}
+
+/* How a case takes subsystem 0's firmware down, and brings it back (NULL: it comes back alone). */
+struct outage {
+	const char *name;
+	int (*down)(void);
+	int (*up)(void);
+};
+
+static const struct outage crash_knob = { "the crash knob", crash_knob_down, NULL };
+static const struct outage rproc_stop_start = { "remoteproc stop and start through sysfs",
+						rproc_stop, rproc_start };
+
+static void outage_with_open_fds(const struct outage *how)
 {
 	struct ethosu_uapi_device_capabilities before, after;
 	struct ethosu_uapi_network_create nc = { .type = ETHOSU_UAPI_NETWORK_INDEX, .index = 1 };
@@ -86,8 +166,8 @@ static void crash_with_open_fds(void)
 
 	job_init(&done);
 	job_init(&pending);
-	t_begin("crash: node goes and comes back; old fds ENODEV and closable; pending -> ERROR; "
-		"buffers stay mapped");
+	t_begin("crash: %s: node goes and comes back; old fds ENODEV and closable; pending -> "
+		"ERROR; buffers stay mapped", how->name);
 	CHECK(old >= 0, "cannot set latency_us");
 	CHECK((minor = emu_wait_online(0, ONLINE_MS)) >= 0, "subsystem 0 offline");
 	CHECK_SYS(dev, dev_open_minor(minor));
@@ -108,7 +188,7 @@ static void crash_with_open_fds(void)
 	CHECK_SYS(r, job_buffers1(&pending, dev, KWS_IN, KWS_OUT, 2));
 	CHECK_SYS(r, job_start(&pending, net, NULL, 0));
 
-	CHECK(!knob_write(0, "crash", "800"), "write crash: %s", strerror(errno));
+	CHECK(!how->down(), "%s: %s", how->name, strerror(errno));
 	CHECK(!emu_wait_offline(0, 3000), "the emulator did not go offline");
 	CHECK(!wait_node_gone(0, minor, 3000), "/dev/ethosu%d still there", minor);
 	CHECK_ENDED(pending.inf, ETHOSU_UAPI_STATUS_ERROR);
@@ -137,6 +217,7 @@ static void crash_with_open_fds(void)
 	buf = -1;
 	CHECK_EQ(close(pending.inf), 0);
 	pending.inf = -1;
+	CHECK(!how->up || !how->up(), "%s: start: %s", how->name, strerror(errno));
 
 	CHECK((minor = emu_wait_online(0, ONLINE_MS)) >= 0, "subsystem 0 did not come back");
 	CHECK_SYS(dev, dev_open_minor(minor));
@@ -417,7 +498,10 @@ out:
 int main(void)
 {
 	if (!skip_on_chain("crash: node goes and comes back with open fds", CHAIN_CRASH_KNOB))
-		crash_with_open_fds();
+		outage_with_open_fds(&crash_knob);
+	/* Over the chain only: the fake transport has no remoteproc to stop */
+	if (on_chain())
+		outage_with_open_fds(&rproc_stop_start);
 	if (!skip_on_chain("crash: subsystem 1 restarts while subsystem 0 works", CHAIN_CRASH_KNOB))
 		crash_other();
 	send_err();

@@ -251,11 +251,17 @@ static inline int emu_subsystems(void)
 	"the chain's TX ring is virtio-rpmsg's vring plus the core's inbox, not the fake "        \
 	"transport's 64 slots"
 
-static inline int skip_on_chain(const char *what, const char *why)
+/* The programs run over the AMP chain (test/amp/uapi-chain sets ETHOSU_TRANSPORT=amp). */
+static inline int on_chain(void)
 {
 	const char *t = getenv("ETHOSU_TRANSPORT");
 
-	if (!t || strcmp(t, "amp"))
+	return t && !strcmp(t, "amp");
+}
+
+static inline int skip_on_chain(const char *what, const char *why)
+{
+	if (!on_chain())
 		return 0;
 	printf("# skip - %s: %s\n", what, why);
 	fflush(stdout);
