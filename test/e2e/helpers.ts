@@ -2,7 +2,7 @@
 // Shared pieces of the end-to-end suites: the emulator's debugfs knobs, its documented formulas
 // (from the one oracle, test/oracle/emulator.ts), and fd counting.
 
-import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 import { expect } from 'vitest';
@@ -29,13 +29,17 @@ export const DEBUGFS = '/sys/kernel/debug/ethosu_emu';
 
 /**
  * The emulator subsystem behind /dev/ethosu<dev>: devices probe asynchronously, so the node
- * numbers need not follow the subsystem numbers. The rpmsg parent is named ethosu-emu.<N>....
+ * numbers need not follow the subsystem numbers. Each firmware core names, in its debugfs
+ * `device`, the device its node sits under (ethosu-emu.<N> on the fake transport, the
+ * arm,ethosu-rproc node over the AMP chain); the node's sysfs path runs through it.
  */
 export function subsystemOf(dev: number): number {
-  const link = readlinkSync(`/sys/class/ethosu/ethosu${dev}/device`);
-  const m = /ethosu-emu\.(\d+)\./.exec(link);
-  if (m === null) throw new Error(`/dev/ethosu${dev} is not an emulator device (${link})`);
-  return Number(m[1]);
+  const path = realpathSync(`/sys/class/ethosu/ethosu${dev}/device`);
+  for (const sub of readdirSync(DEBUGFS).filter((name) => /^\d+$/.test(name))) {
+    const host = readFileSync(`${DEBUGFS}/${sub}/device`, 'utf8').trim();
+    if (path.includes(`/${host}/`)) return Number(sub);
+  }
+  throw new Error(`/dev/ethosu${dev} is not an emulator device (${path})`);
 }
 
 /** The N of the /dev/ethosuN that emulator subsystem `subsystem` probed as. */
