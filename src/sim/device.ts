@@ -29,6 +29,7 @@ import { closedError, EthosUError } from '../errors.js';
 import { pmuCounterCount } from '../pmu/family.js';
 import { readTflite } from '../tflite/reader.js';
 import { velaConfigurations } from '../tflite/vela.js';
+import { InferenceWaiters } from './waiters.js';
 
 export const SIM_PREFIX = 'sim:';
 
@@ -458,12 +459,6 @@ export class SimNetwork extends SimFdObject implements NativeNetwork {
   }
 }
 
-interface Waiter {
-  resolve: (v: boolean) => void;
-  reject: (e: Error) => void;
-  timer?: NodeJS.Timeout;
-}
-
 export class SimInference extends SimFdObject implements NativeInference {
   #status: number;
   #done = false;
@@ -471,7 +466,7 @@ export class SimInference extends SimFdObject implements NativeInference {
   #counts = new Array<bigint>(8).fill(0n);
   #cycles = 0n;
   readonly #events: number[];
-  #waiters: Waiter[] = [];
+  readonly #waiters = new InferenceWaiters();
 
   constructor(
     readonly network: SimNetwork,
@@ -554,10 +549,7 @@ export class SimInference extends SimFdObject implements NativeInference {
       this.#cycles = 0n;
     }
     this.#status = status;
-    for (const w of this.#waiters.splice(0)) {
-      clearTimeout(w.timer);
-      w.resolve(true);
-    }
+    this.#waiters.ended();
   }
 
   status(): NativeStatus {
@@ -590,25 +582,12 @@ export class SimInference extends SimFdObject implements NativeInference {
   wait(timeoutMs: number): Promise<boolean> {
     this.check();
     if (this.#done) return Promise.resolve(true);
-    if (timeoutMs === 0) return Promise.resolve(false);
-    return new Promise((resolve, reject) => {
-      const w: Waiter = { resolve, reject };
-      if (timeoutMs > 0) {
-        w.timer = setTimeout(() => {
-          this.#waiters.splice(this.#waiters.indexOf(w), 1);
-          resolve(false);
-        }, timeoutMs);
-      }
-      this.#waiters.push(w);
-    });
+    return this.#waiters.wait(timeoutMs);
   }
 
   override close(): void {
     if (!this.isOpen) return;
-    for (const w of this.#waiters.splice(0)) {
-      clearTimeout(w.timer);
-      w.reject(closedError('Inference'));
-    }
+    this.#waiters.closed(closedError('Inference'));
     super.close();
   }
 }

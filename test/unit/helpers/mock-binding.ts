@@ -18,6 +18,7 @@ import type {
   NativeStatus,
   NativeVersion,
 } from '../../../src/binding.js';
+import { InferenceWaiters } from '../../../src/sim/waiters.js';
 import { expectedCycles, expectedOutputs, expectedPmu, NPUS } from '../../oracle/emulator.js';
 
 export const STATUS = { OK: 0, ERROR: 1, RUNNING: 2, REJECTED: 3, ABORTED: 4, ABORTING: 5 };
@@ -338,12 +339,6 @@ export class MockNetwork extends MockFdObject implements NativeNetwork {
   }
 }
 
-interface Waiter {
-  resolve: (v: boolean) => void;
-  reject: (e: Error) => void;
-  timer?: NodeJS.Timeout;
-}
-
 export class MockInference extends MockFdObject implements NativeInference {
   statusCode = STATUS.RUNNING;
   done = false;
@@ -351,7 +346,7 @@ export class MockInference extends MockFdObject implements NativeInference {
   cycles = 0n;
   cancelCalls = 0;
   readonly events: number[];
-  #waiters: Waiter[] = [];
+  readonly #waiters = new InferenceWaiters();
 
   constructor(
     world: MockWorld,
@@ -374,10 +369,7 @@ export class MockInference extends MockFdObject implements NativeInference {
     }
     this.statusCode = status;
     if (status === STATUS.OK) this.#compute();
-    for (const w of this.#waiters.splice(0)) {
-      clearTimeout(w.timer);
-      w.resolve(true);
-    }
+    this.#waiters.ended();
   }
 
   #compute(): void {
@@ -423,25 +415,12 @@ export class MockInference extends MockFdObject implements NativeInference {
   wait(timeoutMs: number): Promise<boolean> {
     this.check();
     if (this.done) return Promise.resolve(true);
-    if (timeoutMs === 0) return Promise.resolve(false);
-    return new Promise((resolve, reject) => {
-      const w: Waiter = { resolve, reject };
-      if (timeoutMs > 0) {
-        w.timer = setTimeout(() => {
-          this.#waiters.splice(this.#waiters.indexOf(w), 1);
-          resolve(false);
-        }, timeoutMs);
-      }
-      this.#waiters.push(w);
-    });
+    return this.#waiters.wait(timeoutMs);
   }
 
   override close(): void {
     if (!this.isOpen) return;
-    for (const w of this.#waiters.splice(0)) {
-      clearTimeout(w.timer);
-      w.reject(closedError('Inference'));
-    }
+    this.#waiters.closed(closedError('Inference'));
     super.close();
   }
 }
