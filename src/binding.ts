@@ -125,8 +125,6 @@ export interface NativeSimHw {
   id: number;
   /** CONFIG word as Vela writes it for this NPU. */
   config: number;
-  /** Not in the model's table: its product's entry with the MAC count changed. */
-  derived: boolean;
 }
 
 export interface NativeSimRunResult {

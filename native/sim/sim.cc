@@ -33,7 +33,7 @@ HwPtr FindHw(const Napi::CallbackInfo& info, size_t at) {
   return HwPtr(sim_hw_new(name.c_str(), info[at + 1].As<Napi::Number>().Uint32Value()));
 }
 
-// hw(name, macs): { family, macs, id, config, derived } or undefined.
+// hw(name, macs): { family, macs, id, config } or undefined.
 Napi::Value Hw(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   HwPtr hw = FindHw(info, 0);
@@ -45,7 +45,6 @@ Napi::Value Hw(const Napi::CallbackInfo& info) {
   o.Set("macs", hi.macs);
   o.Set("id", hi.id);
   o.Set("config", hi.config);
-  o.Set("derived", hi.derived != 0);
   return o;
 }
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The C side of sim_npu.h: npu/'s API behind opaque handles. */
 #include <stdlib.h>
-#include <string.h>
 
 #include "../../npu/npu.h"
 #include "../../npu/npu_model.h"
@@ -12,8 +11,6 @@
 
 struct sim_hw {
 	struct npu_hw hw;
-	char name[24];
-	int derived;
 };
 
 struct sim_model {
@@ -22,52 +19,21 @@ struct sim_model {
 	const char *message;
 };
 
-static unsigned int log2u(uint32_t v)
-{
-	unsigned int n = 0;
-
-	while (v > 1) {
-		v >>= 1;
-		n++;
-	}
-	return n;
-}
-
 /*
- * npu/'s table entry for @name. A configuration the table lacks (none today: it has all 11)
- * is the table's entry of the same product ("u85-") with the MAC count, and the CONFIG word's
- * log2(MACs) field, changed. The JS side checks names against Vela's list first.
+ * npu/'s table entry for @name ("u55-128"), which has every configuration Vela compiles for; the
+ * JS side checks names against Vela's list first. @macs must be the entry's own.
  */
 struct sim_hw *sim_hw_new(const char *name, uint32_t macs)
 {
 	const struct npu_hw *base = npu_hw_find(name);
-	const char *dash = strchr(name, '-');
 	struct sim_hw *h;
-	int derived = 0;
-	int v;
 
-	if (strlen(name) >= sizeof(h->name))
-		return NULL;
-	for (v = 0; !base && dash && v < NPU_VARIANT_COUNT; v++) {
-		const struct npu_hw *e = npu_hw_get((enum npu_variant)v);
-
-		if (e && !strncmp(e->name, name, (size_t)(dash - name + 1)))
-			base = e;
-		derived = 1;
-	}
-	if (!base || (derived && (!macs || (macs & (macs - 1)))))
+	if (!base || base->macs != macs)
 		return NULL;
 	h = calloc(1, sizeof(*h));
 	if (!h)
 		return NULL;
 	h->hw = *base;
-	strcpy(h->name, name);
-	h->hw.name = h->name;
-	h->derived = derived;
-	if (derived) {
-		h->hw.macs = macs;
-		h->hw.config = (base->config & ~0xfu) | log2u(macs);
-	}
 	return h;
 }
 
@@ -79,7 +45,6 @@ void sim_hw_info(const struct sim_hw *h, struct sim_hw_info *info)
 	info->macs = h->hw.macs;
 	info->id = h->hw.id;
 	info->config = h->hw.config;
-	info->derived = h->derived;
 }
 
 void sim_hw_free(struct sim_hw *h)

@@ -21,7 +21,6 @@ struct sim_hw_info {
 	uint32_t macs;
 	uint32_t id;		/* ID register */
 	uint32_t config;	/* CONFIG word */
-	int derived;		/* not in npu/'s table: derived from its product's entry */
 };
 
 struct sim_result {
@@ -31,7 +30,7 @@ struct sim_result {
 	uint64_t macs, bytes_read, bytes_written;
 };
 
-/* NULL when npu/ has no such configuration (nor one of its product to derive it from). */
+/* NULL when npu/'s table has no such configuration (name and MAC count). */
 struct sim_hw *sim_hw_new(const char *name, uint32_t macs);
 void sim_hw_info(const struct sim_hw *hw, struct sim_hw_info *info);
 void sim_hw_free(struct sim_hw *hw);
