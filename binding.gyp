@@ -29,9 +29,12 @@
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "kernel/include"
       ],
+      # NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS: in a worker thread being terminated, JavaScript
+      # cannot take an exception; without it node-addon-api rethrows in C++ and aborts the process.
       "defines": [
         "NAPI_VERSION=8",
         "NAPI_CPP_EXCEPTIONS",
+        "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS",
         "NODE_ADDON_API_DISABLE_DEPRECATED"
       ],
       "cflags!": ["-fno-exceptions"],

@@ -1,20 +1,31 @@
 #!/usr/bin/env node
 // SPDX-License-Identifier: Apache-2.0
-// The addon's source files, read from binding.gyp: the one list that node-gyp, CMake (and so
-// cmake-js) and the tarball check all use, so the builds cannot drift apart.
-// As a command it prints them, separated by ";" (a CMake list), relative to the repository.
+// The addon's source files and preprocessor defines, read from binding.gyp: the one list that
+// node-gyp, CMake (and so cmake-js) and the tarball check all use, so the builds cannot drift
+// apart. As a command it prints the sources (or with --defines the defines), separated by ";"
+// (a CMake list); the sources relative to the repository.
 
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const gypPath = new URL('../../binding.gyp', import.meta.url);
 
-/** Every source of every target in binding.gyp (gyp allows "#" comment lines in its JSON). */
+/** binding.gyp's targets (gyp allows "#" comment lines in its JSON). */
+function targets() {
+  return JSON.parse(readFileSync(gypPath, 'utf8').replace(/^\s*#.*$/gm, '')).targets;
+}
+
+/** Every source of every target in binding.gyp. */
 export function addonSources() {
-  const gyp = JSON.parse(readFileSync(gypPath, 'utf8').replace(/^\s*#.*$/gm, ''));
-  return gyp.targets.flatMap((t) => t.sources);
+  return targets().flatMap((t) => t.sources);
+}
+
+/** Every define of every target in binding.gyp. */
+export function addonDefines() {
+  return targets().flatMap((t) => t.defines ?? []);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  process.stdout.write(addonSources().join(';'));
+  const list = process.argv[2] === '--defines' ? addonDefines() : addonSources();
+  process.stdout.write(list.join(';'));
 }

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // The real addon on the host (no device needed): loading, constants against the UAPI header,
-// error shapes, and argument checks in native code. Skipped only when the addon is not built.
+// error shapes, argument checks in native code, and native errors in a worker being terminated.
+// Skipped only when the addon is not built.
 
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 import { describe, expect, it } from 'vitest';
@@ -15,6 +18,8 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 const built =
   existsSync(`${root}build/Release/ethosu.node`) ||
   existsSync(`${root}prebuilds/linux-x64/ethos-u.node`);
+
+const GYP_BUILD = createRequire(import.meta.url).resolve('node-gyp-build');
 
 function headerDefine(name: string): number {
   const header = readFileSync(`${root}kernel/include/uapi/ethosu.h`, 'utf8');
@@ -102,4 +107,43 @@ describe.runIf(built)('the native addon (host)', () => {
       expect(fd).not.toBe(-1);
     }
   });
+
+  it('a worker terminated while native calls throw leaves the process alive', async () => {
+    // Between worker.terminate() and the worker's JavaScript stopping, native code still runs but
+    // can no longer throw into JavaScript: node-addon-api must drop such an exception rather
+    // than rethrow it in C++, which aborts the whole process ("terminate called after throwing
+    // an instance of 'Napi::Error'"). The worker throws from native code as fast as it can.
+    const script = `
+      import { Worker } from 'node:worker_threads';
+      const code = \`
+        const { parentPort, workerData } = require('node:worker_threads');
+        const addon = require(workerData.gypBuild)(workerData.root);
+        const model = new addon.sim.Model(new Uint8Array(8));
+        parentPort.postMessage('started');
+        for (;;) {
+          try { addon.open('/nonexistent/ethosu0'); } catch {}
+          try { model.run('u55-128', 128, []); } catch {}
+        }\`;
+      const workerData = ${JSON.stringify({ root, gypBuild: GYP_BUILD })};
+      for (let k = 0; k < 100; k++) {
+        const w = new Worker(code, { eval: true, execArgv: [], workerData });
+        await new Promise((r) => w.once('message', r));
+        await new Promise((r) => setTimeout(r, k % 5));
+        await w.terminate();
+      }
+      console.log('alive');
+    `;
+    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+      execFile(
+        process.execPath,
+        ['--input-type=module', '-e', script],
+        { timeout: 120_000 },
+        (err, stdout, stderr) => {
+          const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
+          done({ code, stdout, stderr });
+        },
+      );
+    });
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, 'alive\n', '']);
+  }, 120_000);
 });
