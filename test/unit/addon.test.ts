@@ -3,7 +3,6 @@
 // error shapes, argument checks in native code, and native errors in a worker being terminated.
 // Skipped only when the addon is not built.
 
-import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 
 import { binding, setBinding } from '../../src/binding.js';
 import { Device } from '../../src/device.js';
+import { runNode } from './helpers/node-process.js';
 import { failure } from './helpers/setup.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -133,17 +133,7 @@ describe.runIf(built)('the native addon (host)', () => {
       }
       console.log('alive');
     `;
-    const r = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-      execFile(
-        process.execPath,
-        ['--input-type=module', '-e', script],
-        { timeout: 120_000 },
-        (err, stdout, stderr) => {
-          const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
-          done({ code, stdout, stderr });
-        },
-      );
-    });
+    const r = await runNode(['--input-type=module', '-e', script]);
     expect([r.code, r.stdout, r.stderr]).toEqual([0, 'alive\n', '']);
   }, 120_000);
 });

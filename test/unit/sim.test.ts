@@ -4,7 +4,6 @@
 // queue, worker threads, and an event loop that keeps turning while the model runs. The shared
 // behaviour tests run on them in sim-behaviour.test.ts.
 
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import { Device, type EthosUError } from '../../src/index.js';
 import { simConfigurations, simFirmware } from '../../src/sim/device.js';
 import { expectedCycles, expectedPmu, NPUS, type EmulatedNpu } from '../oracle/emulator.js';
 import { KWS_HARDWARE_OUTPUT_PATH, KWS_INPUT_PATH, KWS_NPUS, kwsModelPath } from '../oracle/kws.js';
+import { runNode, type NodeResult } from './helpers/node-process.js';
 import { failure } from './helpers/setup.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -270,41 +270,15 @@ describe('sim: devices', () => {
       }
       console.log('alive');
     `;
-    const r = await new Promise<Result>((resolve) => {
-      execFile(
-        process.execPath,
-        ['--input-type=module', '-e', script],
-        { timeout: 120_000 },
-        (err, stdout, stderr) => {
-          const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
-          resolve({ code, stdout, stderr });
-        },
-      );
-    });
+    const r = await runNode(['--input-type=module', '-e', script]);
     expect(r.stderr).toBe('');
     expect([r.code, r.stdout]).toEqual([0, 'alive\n']);
   }, 120_000);
 });
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function ethosu(args: string[]): Promise<Result> {
+function ethosu(args: string[]): Promise<NodeResult> {
   needLib();
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [MAIN, ...args],
-      { cwd: ROOT, timeout: 120_000 },
-      (err, stdout, stderr) => {
-        const code = err === null ? 0 : typeof err.code === 'number' ? err.code : -1;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+  return runNode([MAIN, ...args], ROOT);
 }
 
 describe('ethosu CLI on sim: devices', () => {
