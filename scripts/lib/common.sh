@@ -113,8 +113,9 @@ debug_kernel_paths() {
 
 # The arm64 guest cannot run the host's userland: it chroots into this one (scripts/setup-kernels
 # unpacks it). The list is the cache key; dependencies are listed by hand (dpkg -x resolves none).
+# bsdutils: script(1), the pseudo-terminal of the CLI's progress-bar test.
 ARM64_ROOT_PKGS=(busybox-static bash libtinfo6 libc6 libgcc-s1 libstdc++6 coreutils libacl1 libattr1 libgmp10
-	libselinux1 libpcre2-8-0 grep sed)
+	libselinux1 libpcre2-8-0 grep sed bsdutils)
 ARM64_ROOT=$CACHE_DIR/arm64-root-$(echo "${ARM64_ROOT_PKGS[*]}" | sha256sum | cut -c1-12)
 
 # dt-validate and dt-doc-validate (the dtschema package), version-pinned in a venv (scripts/setup).

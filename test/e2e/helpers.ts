@@ -96,6 +96,14 @@ export function inGuest(): boolean {
   return process.env.ETHOSU_IN_GUEST === '1' && existsSync(DEBUGFS);
 }
 
+/**
+ * Over the AMP chain (test/amp/uapi-chain sets ETHOSU_TRANSPORT=amp): remoteproc owns the
+ * firmware cores, so ethosu_emu.ko cannot be reloaded and the cores have no `crash` knob.
+ */
+export function overAmpChain(): boolean {
+  return process.env.ETHOSU_TRANSPORT === 'amp';
+}
+
 export function fdCount(): number {
   return readdirSync('/proc/self/fd').length;
 }
