@@ -57,6 +57,46 @@ run_check() {
 		$((rc != 0)) "$rc" $((SECONDS - t0)))")
 }
 
+# run_suite_bg NAME COUNTER COUNTER_ARG -- command...: run_suite in the background, for a suite
+# that mostly waits on the disk (scripts/test-docker: buildah's vfs copies) while the foreground
+# suites use the CPUs. Its output goes to its log; suite_wait prints it and adds its counts.
+SUITE_BG_PIDS=()
+SUITE_BG_NAMES=()
+run_suite_bg() {
+	local name=$1
+	(
+		TOTAL_PASSED=0 TOTAL_FAILED=0 SUITE_REPORT=()
+		run_suite "$@" >"$SUITE_LOG_DIR/$name.bg" 2>&1
+		printf '%s\n%s\n%s\n' "$TOTAL_PASSED" "$TOTAL_FAILED" "${SUITE_REPORT[0]} in the background" \
+			>"$SUITE_LOG_DIR/$name.result"
+	) &
+	SUITE_BG_PIDS+=("$!")
+	SUITE_BG_NAMES+=("$name")
+	echo "=== $name: started in the background"
+}
+
+# Waits for every background suite and adds it as run_suite would have.
+suite_wait() {
+	local i name p f line
+	for i in "${!SUITE_BG_PIDS[@]}"; do
+		name=${SUITE_BG_NAMES[$i]}
+		wait "${SUITE_BG_PIDS[$i]}"
+		echo "=== $name (ran in the background):"
+		cat "$SUITE_LOG_DIR/$name.bg" 2>/dev/null
+		if [ -s "$SUITE_LOG_DIR/$name.result" ]; then
+			{ read -r p && read -r f && read -r line; } <"$SUITE_LOG_DIR/$name.result"
+		else
+			p=0 f=1 line="$name: did not finish"
+			echo "=== $line"
+		fi
+		TOTAL_PASSED=$((TOTAL_PASSED + p))
+		TOTAL_FAILED=$((TOTAL_FAILED + f))
+		SUITE_REPORT+=("$line")
+	done
+	SUITE_BG_PIDS=()
+	SUITE_BG_NAMES=()
+}
+
 suite_summary() {
 	echo
 	printf '%s\n' "${SUITE_REPORT[@]}"
