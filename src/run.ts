@@ -49,8 +49,13 @@ interface BufferSet {
   ofms: DmaBuffer[];
 }
 
-/** Idle buffer sets kept per network; more can be in flight, the surplus is closed. */
-const MAX_IDLE_SETS = 8;
+/**
+ * Idle buffer sets kept per network; more can be in flight, the surplus is closed. A set is made
+ * only when none is idle, so the pool never holds more sets than were in use at once: a steady
+ * load of up to 64 in flight (the firmware queue's depth) reuses its sets instead of closing
+ * most of each wave's and mapping new ones.
+ */
+export const MAX_IDLE_SETS = 64;
 
 /** @internal Reusable input/output buffers of one network. */
 export class BufferPool {

@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 
 import { Device } from '../../src/device.js';
 import { EthosUError } from '../../src/errors.js';
+import { MAX_IDLE_SETS } from '../../src/run.js';
 import { expectedCycles, expectedPmu } from '../oracle/emulator.js';
 import { MockInference, STATUS } from './helpers/mock-binding.js';
 import { expectedOutput, failure, KWS_MODEL, useMockWorld } from './helpers/setup.js';
@@ -230,12 +231,33 @@ describe('Network.run', () => {
     const results = await Promise.all(inputs.map((x) => net.run(x)));
     results.forEach((r, i) => expect(r.outputs[0]).toEqual(expectedOutput(inputs[i]!, 12, 0)));
     expect(world().buffersCreated).toBe(128);
-    // At most 8 idle sets stay open (plus the device and the network).
-    expect(world().openFds.size).toBe(2 + 8 * 2);
+    // Every set stays open for the next wave (plus the device and the network).
+    expect(world().openFds.size).toBe(2 + 64 * 2);
     await net.run(input());
     expect(world().buffersCreated).toBe(128);
     net.close();
     expect(world().openFds.size).toBe(1);
+  });
+
+  it('keeps a steady load of 64 in flight on the same buffers, wave after wave', async () => {
+    const net = await Device.open().createNetwork({ index: 1 });
+    world().autoCompleteMs = 5;
+    for (let wave = 0; wave < 3; wave++) {
+      const inputs = Array.from({ length: 64 }, (_, i) => input(wave * 64 + i));
+      const results = await Promise.all(inputs.map((x) => net.run(x)));
+      results.forEach((r, i) => expect(r.outputs[0]).toEqual(expectedOutput(inputs[i]!, 12, 0)));
+    }
+    // Before: only 8 idle sets were kept, so each wave closed 56 sets and made 56 new ones.
+    expect(world().buffersCreated).toBe(64 * 2);
+  });
+
+  it('keeps at most MAX_IDLE_SETS idle sets after a burst beyond it', async () => {
+    const net = await Device.open().createNetwork({ index: 1 });
+    world().autoCompleteMs = 5;
+    const burst = MAX_IDLE_SETS + 16;
+    await Promise.all(Array.from({ length: burst }, (_, i) => net.run(input(i))));
+    expect(world().buffersCreated).toBe(burst * 2);
+    expect(world().openFds.size).toBe(2 + MAX_IDLE_SETS * 2);
   });
 
   it('reuses one buffer set for sequential runs', async () => {
