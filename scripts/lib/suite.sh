@@ -57,41 +57,52 @@ run_check() {
 		$((rc != 0)) "$rc" $((SECONDS - t0)))")
 }
 
-# run_suite_bg NAME COUNTER COUNTER_ARG -- command...: run_suite in the background, for a suite
-# that mostly waits on the disk (scripts/test-docker: buildah's vfs copies) while the foreground
-# suites use the CPUs. Its output goes to its log; suite_wait prints it and adds its counts.
+# run_lane_bg NAME command...: runs the command (a function that calls run_suite and run_check,
+# or one run_suite) in the background, beside the foreground suites. A TCG guest keeps about 1.2
+# of the 2 cores busy, and buildah's vfs copies mostly wait on the disk: a second lane uses the
+# rest. Its output goes to NAME's log; suite_wait prints it and adds its suites' counts and lines.
 SUITE_BG_PIDS=()
 SUITE_BG_NAMES=()
-run_suite_bg() {
+run_lane_bg() {
 	local name=$1
+	shift
 	(
 		TOTAL_PASSED=0 TOTAL_FAILED=0 SUITE_REPORT=()
-		run_suite "$@" >"$SUITE_LOG_DIR/$name.bg" 2>&1
-		printf '%s\n%s\n%s\n' "$TOTAL_PASSED" "$TOTAL_FAILED" "${SUITE_REPORT[0]} in the background" \
-			>"$SUITE_LOG_DIR/$name.result"
+		"$@" >"$SUITE_LOG_DIR/$name.bg" 2>&1
+		{
+			echo "$TOTAL_PASSED"
+			echo "$TOTAL_FAILED"
+			printf '%s in the background\n' "${SUITE_REPORT[@]}"
+		} >"$SUITE_LOG_DIR/$name.result"
 	) &
 	SUITE_BG_PIDS+=("$!")
 	SUITE_BG_NAMES+=("$name")
 	echo "=== $name: started in the background"
 }
 
-# Waits for every background suite and adds it as run_suite would have.
+# run_suite_bg NAME COUNTER COUNTER_ARG -- command...: one run_suite in a lane of its own.
+run_suite_bg() {
+	run_lane_bg "$1" run_suite "$@"
+}
+
+# Waits for every background lane and adds its suites as run_suite would have. A lane that ends
+# without its result file (killed) counts one failure.
 suite_wait() {
-	local i name p f line
+	local i name p f lines
 	for i in "${!SUITE_BG_PIDS[@]}"; do
 		name=${SUITE_BG_NAMES[$i]}
 		wait "${SUITE_BG_PIDS[$i]}"
 		echo "=== $name (ran in the background):"
 		cat "$SUITE_LOG_DIR/$name.bg" 2>/dev/null
 		if [ -s "$SUITE_LOG_DIR/$name.result" ]; then
-			{ read -r p && read -r f && read -r line; } <"$SUITE_LOG_DIR/$name.result"
+			{ read -r p && read -r f && mapfile -t lines; } <"$SUITE_LOG_DIR/$name.result"
 		else
-			p=0 f=1 line="$name: did not finish"
-			echo "=== $line"
+			p=0 f=1 lines=("$name: did not finish")
+			echo "=== ${lines[0]}"
 		fi
 		TOTAL_PASSED=$((TOTAL_PASSED + p))
 		TOTAL_FAILED=$((TOTAL_FAILED + f))
-		SUITE_REPORT+=("$line")
+		SUITE_REPORT+=("${lines[@]}")
 	done
 	SUITE_BG_PIDS=()
 	SUITE_BG_NAMES=()
