@@ -99,7 +99,76 @@ function knob(name: string, value?: string): string {
 }
 
 const fdCount = () => readdirSync('/proc/self/fd').length;
-const rssMiB = () => process.memoryUsage().rss / 2 ** 20;
+const MiB = 2 ** 20;
+
+interface MemorySample {
+  runs: number;
+  rss: number;
+  rssAfterGc: number | null;
+  /** After the collection: /proc/self/status's split of RSS, and V8's own counts. */
+  rssAnon: number;
+  rssFile: number;
+  rssShmem: number;
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  fds: number;
+}
+
+/** A "Name:   N kB" field of /proc/self/status, in MiB. */
+function statusMiB(status: string, field: string): number {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+  return m === null ? NaN : Number(m[1]) / 1024;
+}
+
+/** Memory (MiB) and open fds now, then RSS again after a full collection where gc() is exposed. */
+function memorySample(runs: number): MemorySample {
+  const rss = process.memoryUsage().rss / MiB;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const m = process.memoryUsage();
+  const status = readFileSync('/proc/self/status', 'utf8');
+  return {
+    runs,
+    rss,
+    rssAfterGc: gc ? m.rss / MiB : null,
+    rssAnon: statusMiB(status, 'RssAnon'),
+    rssFile: statusMiB(status, 'RssFile'),
+    rssShmem: statusMiB(status, 'RssShmem'),
+    heapTotal: m.heapTotal / MiB,
+    heapUsed: m.heapUsed / MiB,
+    external: m.external / MiB,
+    fds: fdCount(),
+  };
+}
+
+function printSoak(samples: MemorySample[]): void {
+  console.log('Memory and fds over the soak (16 in flight), MiB:');
+  console.log(
+    '| run()s | RSS | RSS after GC | of it anon / file / shmem | V8 heap total / used | external | open fds |',
+  );
+  console.log('|---|---|---|---|---|---|---|');
+  for (const s of samples) {
+    const afterGc = s.rssAfterGc === null ? '-' : fmt(s.rssAfterGc, 1);
+    const split = `${fmt(s.rssAnon, 1)} / ${fmt(s.rssFile, 1)} / ${fmt(s.rssShmem, 1)}`;
+    const heap = `${fmt(s.heapTotal, 1)} / ${fmt(s.heapUsed, 1)}`;
+    console.log(
+      `| ${s.runs.toLocaleString('en')} | ${fmt(s.rss, 1)} | ${afterGc} | ${split} | ${heap} | ` +
+        `${fmt(s.external, 1)} | ${s.fds} |`,
+    );
+  }
+  const first = samples[0];
+  const last = samples[samples.length - 1];
+  if (first === undefined || last === undefined) return;
+  const gcGrowth =
+    first.rssAfterGc === null || last.rssAfterGc === null
+      ? ''
+      : `, after GC ${fmt(last.rssAfterGc - first.rssAfterGc, 1)} MiB`;
+  console.log(
+    `Growth from ${first.runs.toLocaleString('en')} to ${last.runs.toLocaleString('en')}: ` +
+      `RSS ${fmt(last.rss - first.rss, 1)} MiB${gcGrowth}, ${last.fds - first.fds} fds`,
+  );
+}
 
 /** Runs `one` `count` times with `inflight` at a time. */
 async function drive(count: number, inflight: number, one: () => Promise<void>): Promise<Chunk> {
@@ -292,18 +361,24 @@ async function table(): Promise<void> {
   printTable(rows);
   console.log('');
 
-  // Memory and fds across 100,000 runs (16 in flight).
+  // Memory and fds across the soak (16 in flight), sampled five times. RSS as found includes
+  // garbage V8 has not collected yet; RSS after a full collection (guest.sh gives --expose-gc) is
+  // what the process keeps, so a leak shows there as a steady climb.
   const soak = Number(opts.soak);
   const runOne = oneOf(r, 'run');
-  await drive(1000, 16, runOne);
-  const at1k = { rss: rssMiB(), fds: fdCount() };
-  await drive(soak - 1000, 16, runOne);
-  const atSoak = { rss: rssMiB(), fds: fdCount() };
-  console.log(
-    `RSS ${fmt(at1k.rss, 1)} MiB and ${at1k.fds} open fds after 1,000 run()s; ` +
-      `${fmt(atSoak.rss, 1)} MiB and ${atSoak.fds} fds after ${soak.toLocaleString('en')} ` +
-      `(growth ${fmt(atSoak.rss - at1k.rss, 1)} MiB, ${atSoak.fds - at1k.fds} fds)`,
-  );
+  const marks = [1000];
+  for (const q of [1, 2, 3, 4]) {
+    const n = Math.round((soak * q) / 4);
+    if (n > (marks.at(-1) ?? 0)) marks.push(n);
+  }
+  const samples: MemorySample[] = [];
+  let done = 0;
+  for (const mark of marks) {
+    await drive(mark - done, 16, runOne);
+    done = mark;
+    samples.push(memorySample(mark));
+  }
+  printSoak(samples);
   console.log('');
 
   const big = await mib(r.dev);
@@ -313,7 +388,7 @@ async function table(): Promise<void> {
   for (const b of big.rows) console.log(`  ${b.label.padEnd(52)} ${fmt(b.us).padStart(7)}`);
   console.log(`  zero-copy: ${big.proof}`);
 
-  const json = { count: COUNT, rows, soak: { n: soak, at1k, atSoak }, big };
+  const json = { count: COUNT, rows, soak: samples, big };
   if (opts.json !== undefined) writeFileSync(opts.json, JSON.stringify(json, null, 2));
 }
 
