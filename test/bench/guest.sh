@@ -8,7 +8,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 floor=$1
 shift
-# --expose-gc: the soak samples RSS after a full collection as well as as found.
+# --expose-gc: the soak reads RSS before and after a full collection.
 bench=(node --expose-gc "$repo/build/bench/test/bench/bench.js" --repo "$repo" --floor "$floor" ${ETHOSU_BENCH_ADDON:+--addon "$ETHOSU_BENCH_ADDON"})
 work=$(mktemp -d)
 for k in /sys/kernel/debug/ethosu_emu/*/latency_us; do echo 0 >"$k"; done
