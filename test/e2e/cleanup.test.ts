@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 import { readFileSync } from 'node:fs';
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { Device, type DmaBuffer, type Inference } from '../../src/index.js';
 import {
@@ -108,6 +108,35 @@ describe.runIf(inGuest())('resource cleanup (guest)', () => {
     // The view was the last user of the mapping: collecting it unmaps the buffer.
     expect(await collectUntil(() => bufferMappings() === mappings)).toBe(true);
     dev.close();
+  });
+
+  it('a steady load of 64 run()s in flight reuses its buffer sets wave after wave', async () => {
+    await withLatency(0, 0, async () => {
+      using dev = Device.open(0);
+      using net = await dev.createNetwork({ index: BUILTIN.add.index });
+      const perSet = net.info.ifmSizes.length + net.info.ofmSizes.length;
+      const created = vi.spyOn(dev, 'createBuffer');
+      const baseline = fdCount();
+      const inFlight = 64;
+      for (let wave = 0; wave < 3; wave++) {
+        const inputs = Array.from({ length: inFlight }, (_, i) => [
+          pattern(4, wave * inFlight + i),
+          pattern(4, wave * inFlight + i + 1000),
+        ]);
+        const results = await Promise.all(inputs.map((x) => net.run(x)));
+        results.forEach((r, i) => {
+          const out = r.outputs[0]!;
+          expect(new Uint8Array(out.buffer, out.byteOffset, out.byteLength)).toEqual(
+            expectedOutputs(inputs[i]!, [4])[0],
+          );
+        });
+      }
+      // One set per run of the first wave, none after: the pool kept all 64 idle (the firmware
+      // queue's depth, src/run.ts).
+      expect(created).toHaveBeenCalledTimes(inFlight * perSet);
+      expect(fdCount()).toBe(baseline + inFlight * perSet);
+      created.mockRestore();
+    });
   });
 
   it('closing the network releases its pooled buffers', async () => {
